@@ -1,0 +1,78 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace flyrun {
+
+/// Effective configuration (SPEC 4). Only the config module reads the
+/// environment; everything else receives a Config.
+struct Config {
+  std::string url;
+  std::string user;      ///< overrides the URL's user when set
+  std::string password;  ///< overrides the URL's password when set
+  std::string password_file;
+  std::vector<std::string> locations{"sql"};
+  std::string table = "flyrun_schema_history";
+  std::string schema;
+  std::string target;  ///< empty = latest
+  bool out_of_order = false;
+  bool validate_on_migrate = true;
+  bool baseline_on_migrate = false;
+  std::string baseline_version = "1";
+  std::string baseline_description = "<< flyrun baseline >>";
+  std::map<std::string, std::string> placeholders;
+  bool placeholder_replacement = true;
+  bool group = false;
+  int connect_retries = 0;
+  std::chrono::milliseconds connect_retry_interval{1000};
+  std::chrono::milliseconds connect_timeout{10000};
+  std::chrono::milliseconds lock_timeout{300000};
+  bool clean_enabled = false;
+  std::string init_sql;
+
+  std::string config_file;  ///< the file that was read, empty when none
+  std::string env_name;     ///< the selected environment block, empty when none
+};
+
+/// What the command line said. `flags` holds only keys the user gave, by config
+/// key (snake_case, e.g. "lock_timeout" for --lock-timeout), as text.
+struct ConfigInputs {
+  std::map<std::string, std::string> flags;
+  std::vector<std::string> placeholder_flags;  ///< "--placeholder name=value", in order
+  std::string config_file;                     ///< --config, empty when not given
+  std::string env_name;                        ///< --env, empty when not given
+};
+
+using Environment = std::map<std::string, std::string>;
+
+/// The process environment as a map (the one place that reads environ).
+Environment CurrentEnvironment();
+
+/// Merges, highest first: flags, FLYRUN_* environment, the selected environment
+/// block of the config file, the file's top level, defaults. The file is
+/// --config, else FLYRUN_CONFIG, else ./flyrun.yaml, else ./conf/flyrun.yaml
+/// (relative to the working directory; none is fine unless named explicitly).
+/// The environment block is --env, else FLYRUN_ENV. password_file is read here
+/// (trailing newline stripped) when no password is set at a higher level.
+///
+/// Throws Error(kUsage) naming the key (and file) for an unknown key, a bad
+/// value (durations "30", "30s", "5m", "1h", "250ms"; booleans true/false/yes/no/1/0),
+/// a missing named config file or environment block, an unreadable password_file.
+/// Does NOT require url: commands that need a database call RequireUrl.
+Config LoadConfig(const ConfigInputs& inputs, const Environment& env);
+
+/// Throws Error(kUsage) "no database URL configured" with a hint naming the
+/// flag, variable and key, when config.url is empty.
+void RequireUrl(const Config& config);
+
+/// Parses "30", "30s", "5m", "1h", "250ms" (plain number = seconds).
+std::optional<std::chrono::milliseconds> ParseDuration(const std::string& text);
+
+/// Every config key, in the order of SPEC 4 (for --help text and validation).
+const std::vector<std::string>& ConfigKeys();
+
+}  // namespace flyrun

@@ -1,0 +1,12 @@
+#pragma once
+
+namespace flyrun {
+
+/// Installs SIGINT/SIGTERM handlers that only set a flag; long work polls it
+/// between statements and migrations and stops cleanly (exit 130).
+void InstallInterruptHandlers();
+bool Interrupted();
+/// Throws Error(kInterrupted) when a signal arrived.
+void ThrowIfInterrupted();
+
+}  // namespace flyrun

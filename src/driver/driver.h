@@ -1,0 +1,126 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "parse/statement.h"
+
+namespace flyrun {
+
+/// One row of the history table (SPEC 7).
+struct AppliedMigration {
+  int installed_rank = 0;
+  std::optional<std::string> version;  ///< NULL for repeatables
+  std::string description;
+  std::string type;  ///< "SQL", "UNDO_SQL", "BASELINE"
+  std::string script;
+  std::optional<std::string> checksum;
+  std::string installed_by;
+  std::string installed_on;  ///< "YYYY-MM-DD HH:MM:SS" as the database returns it
+  int execution_time = 0;    ///< milliseconds
+  bool success = true;
+};
+
+/// How to reach the database. The password never appears in messages.
+struct ConnectionOptions {
+  std::string url;
+  std::string user;      ///< overrides the URL's user when non-empty
+  std::string password;  ///< overrides the URL's password when non-empty
+  std::string schema;    ///< schema (PostgreSQL) / database (MySQL) of the history table;
+                         ///< empty = the connection's default
+  std::string table = "flyrun_schema_history";
+  std::string init_sql;  ///< run right after connecting
+  int connect_retries = 0;
+  std::chrono::milliseconds connect_retry_interval{1000};
+  std::chrono::milliseconds connect_timeout{10000};
+};
+
+/// Held migration lock; releases on destruction. Destructors never throw.
+class LockGuard {
+ public:
+  virtual ~LockGuard() = default;
+};
+
+/// A database driver. Drivers translate SQL and errors; policy (what to apply,
+/// in what order, what to record) lives in history/ and commands/.
+///
+/// Errors: every method throws flyrun::Error. Connection and authentication
+/// failures use ExitCode::kConnect, lock timeouts kLock, SQL errors
+/// kMigrationFailed with sqlstate/vendor_code and the server message (and, for
+/// Execute, line/column of the failing position when the server reports one,
+/// relative to the statement's first line).
+///
+/// Who calls what: commands/ connect through OpenDriver (factory.h), take
+/// Lock() once for the whole run, EnsureHistoryTable(), then for each migration
+/// Begin() / Execute()... / InsertHistory() / Commit() (or Rollback()).
+class Driver {
+ public:
+  virtual ~Driver() = default;
+
+  virtual Dialect dialect() const = 0;
+  /// True when DDL is transactional (PostgreSQL, SQLite), false for MySQL.
+  virtual bool transactional_ddl() const = 0;
+  /// The history table as it appears in SQL, schema-qualified and quoted.
+  virtual std::string history_table_sql() const = 0;
+
+  /// Takes the migration lock, waiting at most `timeout`; throws Error(kLock)
+  /// after that. The lock holds no transaction open and is released by the
+  /// server if the process dies.
+  virtual std::unique_ptr<LockGuard> Lock(std::chrono::milliseconds timeout) = 0;
+
+  virtual void Begin() = 0;
+  virtual void Commit() = 0;
+  /// Never throws (used from destructors and error paths).
+  virtual void Rollback() noexcept = 0;
+  virtual bool in_transaction() const = 0;
+
+  /// Runs one statement. For a Statement with copy_data, streams the data.
+  virtual void Execute(const Statement& statement) = 0;
+
+  /// Creates the schema (where the dialect has one and it is missing) and the
+  /// history table if it does not exist.
+  virtual void EnsureHistoryTable() = 0;
+  virtual bool HistoryTableExists() = 0;
+  /// All rows ordered by installed_rank; empty when the table does not exist.
+  virtual std::vector<AppliedMigration> ReadHistory() = 0;
+  /// Inserts a row; installed_rank = max + 1, installed_on = now, installed_by =
+  /// the database user (fields of `row` other than those are used as given).
+  /// Runs in the current transaction when one is open.
+  virtual void InsertHistory(const AppliedMigration& row) = 0;
+  virtual void DeleteHistory(int installed_rank) = 0;
+  virtual void UpdateHistory(int installed_rank, const std::optional<std::string>& checksum,
+                             const std::string& description, bool success) = 0;
+
+  /// The database user, for installed_by and ${flyrun:user}.
+  virtual std::string CurrentUser() = 0;
+  /// The database (or file) name, for ${flyrun:database}.
+  virtual std::string DatabaseName() = 0;
+  /// True when the configured schema holds no objects other than the history table.
+  virtual bool SchemaIsEmpty() = 0;
+  /// Drops every object in the configured schema, history table included.
+  virtual void Clean() = 0;
+};
+
+/// Rolls back unless Commit() was called. Commit/Rollback go through the driver.
+class Transaction {
+ public:
+  explicit Transaction(Driver& driver) : driver_(driver) { driver_.Begin(); }
+  ~Transaction() {
+    if (!done_) driver_.Rollback();
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void Commit() {
+    driver_.Commit();
+    done_ = true;
+  }
+
+ private:
+  Driver& driver_;
+  bool done_ = false;
+};
+
+}  // namespace flyrun

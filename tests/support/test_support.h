@@ -1,0 +1,56 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace flyrun::test {
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;  ///< stdout
+  std::string err;  ///< stderr
+};
+
+/// Runs the built flyrun binary as a user would: `args` after the program name,
+/// in `cwd`, with the current environment minus every FLYRUN_* variable plus
+/// `env`. Returns the exit code (128+signal when killed) and both streams.
+RunResult RunFlyrun(const std::vector<std::string>& args,
+                    const std::filesystem::path& cwd = std::filesystem::current_path(),
+                    const std::map<std::string, std::string>& env = {});
+
+/// A fresh directory under the system temp dir, removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  /// Writes `content` to path()/relative, creating directories.
+  std::filesystem::path Write(const std::string& relative, const std::string& content) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::string ReadFile(const std::filesystem::path& path);
+
+/// The value of an environment variable, empty when unset.
+std::string EnvOr(const char* name, const std::string& fallback = {});
+
+}  // namespace flyrun::test
+
+/// For integration tests: declares `std::string out` = the URL in environment
+/// variable `var` (e.g. "FLYRUN_TEST_PG_URL"). When it is unset the test is
+/// skipped, unless FLYRUN_REQUIRE_SERVERS=1 (scripts/test.sh sets it), in which
+/// case it fails: a server test never silently passes in CI.
+#define FLYRUN_SERVER_URL(out, var)                                               \
+  std::string out = ::flyrun::test::EnvOr(var);                                  \
+  if (out.empty()) {                                                             \
+    if (::flyrun::test::EnvOr("FLYRUN_REQUIRE_SERVERS") == "1")                  \
+      FAIL() << var << " is not set but FLYRUN_REQUIRE_SERVERS=1";               \
+    else                                                                         \
+      GTEST_SKIP() << "set " << var << " (scripts/test.sh does) to run this test"; \
+  }
