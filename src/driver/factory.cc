@@ -24,7 +24,8 @@ std::string SchemeOf(const std::string& url) {
 
 std::unique_ptr<Driver> OpenOnce(const ConnectionOptions& options) {
   switch (DialectOfUrl(options.url)) {
-    case Dialect::kSqlite: return OpenSqlite(options);
+    case Dialect::kSqlite:
+      return OpenSqlite(options);
     case Dialect::kPostgres:
 #ifdef FLYRUN_WITH_POSTGRES
       return OpenPostgres(options);

@@ -1,0 +1,254 @@
+#include "history/reconcile.h"
+
+#include <algorithm>
+#include <map>
+
+namespace flyrun {
+
+std::string_view StateName(MigrationState state) {
+  switch (state) {
+    case MigrationState::kPending:
+      return "Pending";
+    case MigrationState::kSuccess:
+      return "Success";
+    case MigrationState::kFailed:
+      return "Failed";
+    case MigrationState::kUndone:
+      return "Undone";
+    case MigrationState::kBaseline:
+      return "Baseline";
+    case MigrationState::kBelowBaseline:
+      return "Below Baseline";
+    case MigrationState::kIgnored:
+      return "Ignored";
+    case MigrationState::kOutOfOrder:
+      return "Out of Order";
+    case MigrationState::kMissing:
+      return "Missing";
+    case MigrationState::kFuture:
+      return "Future";
+    case MigrationState::kOutdated:
+      return "Outdated";
+    case MigrationState::kSuperseded:
+      return "Superseded";
+    case MigrationState::kAboveTarget:
+      return "Above Target";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string Short(const std::optional<std::string>& checksum) {
+  return checksum ? *checksum : std::string("(none)");
+}
+
+struct VersionHistory {
+  const AppliedMigration* last = nullptr;     ///< the latest row for the version
+  const AppliedMigration* applied = nullptr;  ///< latest successful SQL/BASELINE row
+  bool out_of_order = false;
+};
+
+InfoRow RowFromHistory(const AppliedMigration& h, MigrationState state) {
+  InfoRow row;
+  row.category = h.type == "BASELINE" ? "Baseline" : (h.version ? "Versioned" : "Repeatable");
+  if (h.version)
+    row.version = Version::parse(*h.version) ? Version::parse(*h.version)->str() : *h.version;
+  row.description = h.description;
+  row.type = h.type;
+  row.script = h.script;
+  row.state = state;
+  row.installed_on = h.installed_on;
+  row.execution_time = h.execution_time;
+  row.installed_rank = h.installed_rank;
+  return row;
+}
+
+}  // namespace
+
+Plan Reconcile(const std::vector<ResolvedMigration>& files,
+               const std::vector<AppliedMigration>& history, const ReconcileOptions& options) {
+  Plan plan;
+
+  // Replay the history in rank order to find each version's current state.
+  std::map<Version, VersionHistory> versions;
+  std::optional<Version> baseline;
+  std::optional<Version> highest_seen;  // highest version applied so far, in rank order
+  for (const auto& h : history) {
+    if (!h.success) plan.failed.push_back(h);
+    if (!h.version) continue;
+    auto v = Version::parse(*h.version);
+    if (!v) continue;
+    auto& vh = versions[*v];
+    vh.last = &h;
+    if (h.success && (h.type == "SQL" || h.type == "BASELINE")) {
+      vh.applied = &h;
+      vh.out_of_order = highest_seen && *v < *highest_seen;
+      if (h.type == "BASELINE") baseline = *v;
+      if (!highest_seen || *highest_seen < *v) highest_seen = *v;
+    } else if (h.success && h.type == "UNDO_SQL") {
+      vh.applied = nullptr;
+    }
+  }
+  for (const auto& [v, vh] : versions) {
+    if (vh.applied) plan.current = v;
+  }
+
+  std::optional<Version> highest_file;
+  for (const auto& f : files) {
+    if (f.kind == MigrationKind::kVersioned && (!highest_file || *highest_file < *f.version))
+      highest_file = *f.version;
+  }
+
+  // Versioned files, and history rows without a file, merged in version order.
+  std::map<Version, const ResolvedMigration*> versioned_files;
+  for (const auto& f : files)
+    if (f.kind == MigrationKind::kVersioned) versioned_files[*f.version] = &f;
+
+  std::map<Version, bool> all_versions;
+  for (const auto& [v, f] : versioned_files) all_versions[v] = true;
+  for (const auto& [v, vh] : versions) all_versions[v] = true;
+
+  for (const auto& [v, unused] : all_versions) {
+    auto fit = versioned_files.find(v);
+    const ResolvedMigration* file = fit == versioned_files.end() ? nullptr : fit->second;
+    auto hit = versions.find(v);
+    const VersionHistory* vh = hit == versions.end() ? nullptr : &hit->second;
+
+    if (vh && vh->last && vh->last->type == "BASELINE" && vh->applied) {
+      plan.rows.push_back(RowFromHistory(*vh->applied, MigrationState::kBaseline));
+      continue;
+    }
+    if (!file) {
+      // History only.
+      const AppliedMigration& h = vh->applied ? *vh->applied : *vh->last;
+      if (vh->last && !vh->last->success) {
+        plan.rows.push_back(RowFromHistory(*vh->last, MigrationState::kFailed));
+      } else if (!vh->applied) {
+        plan.rows.push_back(RowFromHistory(h, MigrationState::kUndone));
+      } else if (highest_file && v < *highest_file) {
+        plan.rows.push_back(RowFromHistory(h, MigrationState::kMissing));
+        plan.issues.push_back({"missing-migration", h.script, 0, 0,
+                               "applied migration " + v.str() + " (" + h.script +
+                                   ") has no file in the configured locations",
+                               "restore the file, or run `flyrun repair` to remove it from the "
+                               "history if it was deleted on purpose"});
+      } else {
+        plan.rows.push_back(RowFromHistory(h, MigrationState::kFuture));
+      }
+      continue;
+    }
+
+    InfoRow row;
+    row.category = "Versioned";
+    row.version = v.str();
+    row.description = file->description;
+    row.type = "SQL";
+    row.script = file->script;
+    row.file = file;
+
+    if (vh && vh->last && !vh->last->success) {
+      row = RowFromHistory(*vh->last, MigrationState::kFailed);
+      row.file = file;
+      plan.issues.push_back({"failed-migration", file->path.string(), 0, 0,
+                             "migration " + v.str() + " (" + file->script +
+                                 ") failed and is recorded as failed in the history table",
+                             "clean up what it left behind, then run `flyrun repair`"});
+    } else if (vh && vh->applied) {
+      row = RowFromHistory(
+          *vh->applied, vh->out_of_order ? MigrationState::kOutOfOrder : MigrationState::kSuccess);
+      row.file = file;
+      if (vh->applied->checksum != file->checksum) {
+        plan.issues.push_back(
+            {"checksum-mismatch", file->path.string(), 0, 0,
+             "migration " + v.str() + " (" + file->script +
+                 ") was changed after it was applied: recorded checksum " +
+                 Short(vh->applied->checksum) + ", current checksum " + file->checksum,
+             "revert the file to what was applied and put the change in a new migration, or run "
+             "`flyrun repair` to accept the file as it is now"});
+      }
+    } else if (baseline && v <= *baseline) {
+      row.state = MigrationState::kBelowBaseline;
+    } else if (options.target && *options.target < v) {
+      row.state = MigrationState::kAboveTarget;
+    } else if (plan.current && v < *plan.current && !options.out_of_order) {
+      row.state = MigrationState::kIgnored;
+      plan.issues.push_back({"ignored-migration", file->path.string(), 0, 0,
+                             "migration " + v.str() + " (" + file->script +
+                                 ") is pending but lower than the highest applied version " +
+                                 plan.current->str(),
+                             "rename it to a version above " + plan.current->str() +
+                                 ", or allow it with out_of_order: true"});
+    } else {
+      row.state = (vh && vh->last && vh->last->type == "UNDO_SQL") ? MigrationState::kUndone
+                                                                   : MigrationState::kPending;
+      plan.pending.push_back(file);
+    }
+    plan.rows.push_back(std::move(row));
+  }
+
+  // Repeatables: the latest row per description decides.
+  std::map<std::string, const ResolvedMigration*> repeatable_files;
+  for (const auto& f : files)
+    if (f.kind == MigrationKind::kRepeatable) repeatable_files[f.description] = &f;
+  std::map<std::string, std::vector<const AppliedMigration*>> repeatable_rows;
+  for (const auto& h : history)
+    if (!h.version && h.type == "SQL") repeatable_rows[h.description].push_back(&h);
+
+  std::map<std::string, bool> descriptions;
+  for (const auto& [d, f] : repeatable_files) descriptions[d] = true;
+  for (const auto& [d, rows] : repeatable_rows) descriptions[d] = true;
+
+  for (const auto& [d, unused] : descriptions) {
+    auto fit = repeatable_files.find(d);
+    const ResolvedMigration* file = fit == repeatable_files.end() ? nullptr : fit->second;
+    auto rit = repeatable_rows.find(d);
+    const std::vector<const AppliedMigration*>* rows =
+        rit == repeatable_rows.end() ? nullptr : &rit->second;
+    const AppliedMigration* last = rows ? rows->back() : nullptr;
+
+    if (rows) {
+      for (size_t i = 0; i + 1 < rows->size(); ++i)
+        if ((*rows)[i]->success)
+          plan.rows.push_back(RowFromHistory(*(*rows)[i], MigrationState::kSuperseded));
+    }
+    if (!file) {
+      if (last->success) {
+        plan.rows.push_back(RowFromHistory(*last, MigrationState::kMissing));
+        plan.issues.push_back({"missing-migration", last->script, 0, 0,
+                               "applied repeatable migration '" + d + "' (" + last->script +
+                                   ") has no file in the configured locations",
+                               "restore the file, or run `flyrun repair` to remove it from the "
+                               "history if it was deleted on purpose"});
+      } else {
+        plan.rows.push_back(RowFromHistory(*last, MigrationState::kFailed));
+      }
+      continue;
+    }
+    InfoRow row;
+    if (!last) {
+      row.category = "Repeatable";
+      row.description = file->description;
+      row.type = "SQL";
+      row.script = file->script;
+      row.state = MigrationState::kPending;
+      plan.pending.push_back(file);
+    } else if (!last->success) {
+      row = RowFromHistory(*last, MigrationState::kFailed);
+      plan.issues.push_back({"failed-migration", file->path.string(), 0, 0,
+                             "repeatable migration '" + d + "' (" + file->script +
+                                 ") failed and is recorded as failed in the history table",
+                             "fix the file, then run `flyrun repair`"});
+    } else if (last->checksum != file->checksum) {
+      row = RowFromHistory(*last, MigrationState::kOutdated);
+      plan.pending.push_back(file);
+    } else {
+      row = RowFromHistory(*last, MigrationState::kSuccess);
+    }
+    row.file = file;
+    plan.rows.push_back(std::move(row));
+  }
+  return plan;
+}
+
+}  // namespace flyrun

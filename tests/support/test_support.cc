@@ -91,7 +91,8 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-std::filesystem::path TempDir::Write(const std::string& relative, const std::string& content) const {
+std::filesystem::path TempDir::Write(const std::string& relative,
+                                     const std::string& content) const {
   auto p = path_ / relative;
   std::filesystem::create_directories(p.parent_path());
   std::ofstream(p, std::ios::binary) << content;

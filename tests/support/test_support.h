@@ -46,11 +46,11 @@ std::string EnvOr(const char* name, const std::string& fallback = {});
 /// variable `var` (e.g. "FLYRUN_TEST_PG_URL"). When it is unset the test is
 /// skipped, unless FLYRUN_REQUIRE_SERVERS=1 (scripts/test.sh sets it), in which
 /// case it fails: a server test never silently passes in CI.
-#define FLYRUN_SERVER_URL(out, var)                                               \
-  std::string out = ::flyrun::test::EnvOr(var);                                  \
-  if (out.empty()) {                                                             \
-    if (::flyrun::test::EnvOr("FLYRUN_REQUIRE_SERVERS") == "1")                  \
-      FAIL() << var << " is not set but FLYRUN_REQUIRE_SERVERS=1";               \
-    else                                                                         \
+#define FLYRUN_SERVER_URL(out, var)                                                \
+  std::string out = ::flyrun::test::EnvOr(var);                                    \
+  if (out.empty()) {                                                               \
+    if (::flyrun::test::EnvOr("FLYRUN_REQUIRE_SERVERS") == "1")                    \
+      FAIL() << var << " is not set but FLYRUN_REQUIRE_SERVERS=1";                 \
+    else                                                                           \
       GTEST_SKIP() << "set " << var << " (scripts/test.sh does) to run this test"; \
   }

@@ -1,0 +1,278 @@
+#include "driver/sqlite/sqlite_driver.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "core/error.h"
+#include "driver/common/history_sql.h"
+
+namespace flyrun {
+namespace {
+
+constexpr std::string_view kMemory = ":memory:";
+
+/// "sqlite:relative/path.db", "sqlite:///absolute/path.db", "sqlite::memory:".
+std::string PathOfUrl(const std::string& url) {
+  std::string rest = url.substr(url.find(':') + 1);
+  if (rest.rfind("//", 0) == 0) rest = rest.substr(2);
+  auto query = rest.find('?');
+  if (query != std::string::npos) rest = rest.substr(0, query);
+  if (rest.empty())
+    throw UsageError("SQLite URL '" + url + "' names no file",
+                     "use sqlite:path/to/file.db, sqlite:///abs/path.db or sqlite::memory:");
+  return rest;
+}
+
+std::string QuoteIdent(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+Error SqlError(const SQLite::Exception& e) {
+  Error err(ExitCode::kMigrationFailed, e.what());
+  err.vendor_code = e.getExtendedErrorCode();
+  return err;
+}
+
+/// SQLite has no server-side session lock, so the migration lock is an flock on
+/// a file beside the database: the kernel drops it when the process dies.
+class FileLock : public LockGuard {
+ public:
+  explicit FileLock(int fd) : fd_(fd) {}
+  ~FileLock() override {
+    flock(fd_, LOCK_UN);
+    close(fd_);
+  }
+
+ private:
+  int fd_;
+};
+
+class NoLock : public LockGuard {};
+
+class SqliteDriver : public Driver {
+ public:
+  SqliteDriver(std::string path, const ConnectionOptions& options)
+      : path_(std::move(path)),
+        table_(options.table),
+        db_(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
+    db_.setBusyTimeout(10000);
+    db_.exec("PRAGMA foreign_keys = ON");
+    if (!options.init_sql.empty()) Run(options.init_sql);
+  }
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+  bool transactional_ddl() const override { return true; }
+  std::string history_table_sql() const override { return QuoteIdent(table_); }
+
+  std::unique_ptr<LockGuard> Lock(std::chrono::milliseconds timeout) override {
+    if (path_ == kMemory) return std::make_unique<NoLock>();
+    std::string lock_path = path_ + ".flyrun-lock";
+    int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      throw Error(ExitCode::kLock, "cannot open lock file " + lock_path,
+                  "check that the directory of the database is writable");
+    }
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        close(fd);
+        throw Error(ExitCode::kLock,
+                    "migration lock on " + path_ + " not acquired within " +
+                        std::to_string(timeout.count() / 1000.0).substr(0, 5) + " s",
+                    "another flyrun is migrating this database; wait for it or raise lock_timeout");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    return std::make_unique<FileLock>(fd);
+  }
+
+  void Begin() override {
+    Run("BEGIN");
+    in_tx_ = true;
+  }
+  void Commit() override {
+    Run("COMMIT");
+    in_tx_ = false;
+  }
+  void Rollback() noexcept override {
+    try {
+      if (!db_.getHandle() || sqlite3_get_autocommit(db_.getHandle()) == 0) db_.exec("ROLLBACK");
+    } catch (...) {
+    }
+    in_tx_ = false;
+  }
+  bool in_transaction() const override { return in_tx_; }
+
+  void Execute(const Statement& statement) override {
+    if (statement.copy_data) {
+      throw Error(ExitCode::kMigrationFailed, "COPY ... FROM stdin is PostgreSQL only");
+    }
+    Run(statement.sql);
+  }
+
+  bool HistoryTableExists() override {
+    SQLite::Statement q(db_, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?");
+    q.bind(1, table_);
+    q.executeStep();
+    return q.getColumn(0).getInt() > 0;
+  }
+
+  void EnsureHistoryTable() override {
+    Run(HistoryTableDdl(QuoteIdent(table_), "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP"));
+  }
+
+  std::vector<AppliedMigration> ReadHistory() override {
+    std::vector<AppliedMigration> rows;
+    if (!HistoryTableExists()) return rows;
+    try {
+      SQLite::Statement q(db_, std::string("SELECT ") + kHistoryColumns + " FROM " +
+                                   QuoteIdent(table_) + " ORDER BY installed_rank");
+      while (q.executeStep()) {
+        AppliedMigration r;
+        r.installed_rank = q.getColumn(0).getInt();
+        if (!q.getColumn(1).isNull()) r.version = q.getColumn(1).getString();
+        r.description = q.getColumn(2).getString();
+        r.type = q.getColumn(3).getString();
+        r.script = q.getColumn(4).getString();
+        if (!q.getColumn(5).isNull()) r.checksum = q.getColumn(5).getString();
+        r.installed_by = q.getColumn(6).getString();
+        r.installed_on = q.getColumn(7).getString();
+        r.execution_time = q.getColumn(8).getInt();
+        r.success = q.getColumn(9).getInt() != 0;
+        rows.push_back(std::move(r));
+      }
+    } catch (const SQLite::Exception& e) {
+      throw SqlError(e);
+    }
+    return rows;
+  }
+
+  void InsertHistory(const AppliedMigration& row) override {
+    try {
+      SQLite::Statement q(db_,
+                          "INSERT INTO " + QuoteIdent(table_) + " (" + kHistoryColumns +
+                              ") VALUES ((SELECT COALESCE(MAX(installed_rank), 0) + 1 FROM " +
+                              QuoteIdent(table_) +
+                              "), ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%d %H:%M:%S', 'now'), ?, ?)");
+      if (row.version) q.bind(1, *row.version);
+      q.bind(2, row.description);
+      q.bind(3, row.type);
+      q.bind(4, row.script);
+      if (row.checksum) q.bind(5, *row.checksum);
+      q.bind(6, CurrentUser());
+      q.bind(7, row.execution_time);
+      q.bind(8, row.success ? 1 : 0);
+      q.exec();
+    } catch (const SQLite::Exception& e) {
+      throw SqlError(e);
+    }
+  }
+
+  void DeleteHistory(int installed_rank) override {
+    try {
+      SQLite::Statement q(db_, "DELETE FROM " + QuoteIdent(table_) + " WHERE installed_rank = ?");
+      q.bind(1, installed_rank);
+      q.exec();
+    } catch (const SQLite::Exception& e) {
+      throw SqlError(e);
+    }
+  }
+
+  void UpdateHistory(int installed_rank, const std::optional<std::string>& checksum,
+                     const std::string& description, bool success) override {
+    try {
+      SQLite::Statement q(db_, "UPDATE " + QuoteIdent(table_) +
+                                   " SET checksum = ?, description = ?, success = ? "
+                                   "WHERE installed_rank = ?");
+      if (checksum) q.bind(1, *checksum);
+      q.bind(2, description);
+      q.bind(3, success ? 1 : 0);
+      q.bind(4, installed_rank);
+      q.exec();
+    } catch (const SQLite::Exception& e) {
+      throw SqlError(e);
+    }
+  }
+
+  std::string CurrentUser() override {
+    if (const passwd* pw = getpwuid(geteuid())) return pw->pw_name;
+    return "sqlite";
+  }
+
+  std::string DatabaseName() override {
+    return path_ == kMemory ? path_ : std::filesystem::path(path_).filename().string();
+  }
+
+  bool SchemaIsEmpty() override {
+    SQLite::Statement q(db_,
+                        "SELECT count(*) FROM sqlite_master WHERE name <> ? AND name NOT LIKE "
+                        "'sqlite_%'");
+    q.bind(1, table_);
+    q.executeStep();
+    return q.getColumn(0).getInt() == 0;
+  }
+
+  void Clean() override {
+    Run("PRAGMA foreign_keys = OFF");
+    std::vector<std::pair<std::string, std::string>> objects;
+    {
+      SQLite::Statement q(db_,
+                          "SELECT type, name FROM sqlite_master WHERE type IN "
+                          "('view','trigger','table') AND name NOT LIKE 'sqlite_%' "
+                          "ORDER BY CASE type WHEN 'trigger' THEN 0 WHEN 'view' THEN 1 ELSE 2 END");
+      while (q.executeStep())
+        objects.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
+    }
+    for (const auto& [type, name] : objects) {
+      std::string kind = type == "view" ? "VIEW" : (type == "trigger" ? "TRIGGER" : "TABLE");
+      Run("DROP " + kind + " IF EXISTS " + QuoteIdent(name));
+    }
+    Run("PRAGMA foreign_keys = ON");
+  }
+
+ private:
+  void Run(const std::string& sql) {
+    try {
+      db_.exec(sql);
+    } catch (const SQLite::Exception& e) {
+      throw SqlError(e);
+    }
+  }
+
+  std::string path_;
+  std::string table_;
+  SQLite::Database db_;
+  bool in_tx_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Driver> OpenSqlite(const ConnectionOptions& options) {
+  std::string path = PathOfUrl(options.url);
+  if (path != kMemory) {
+    auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent)) {
+      throw Error(ExitCode::kConnect, "cannot open SQLite database " + path + ": directory " +
+                                          parent.string() + " does not exist");
+    }
+  }
+  try {
+    return std::make_unique<SqliteDriver>(path, options);
+  } catch (const SQLite::Exception& e) {
+    throw Error(ExitCode::kConnect, "cannot open SQLite database " + path + ": " + e.what());
+  }
+}
+
+}  // namespace flyrun

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds flyrun and runs every test:
+#   1. unit tests (warnings as errors),
+#   2. the unit tier again under AddressSanitizer + UndefinedBehaviorSanitizer,
+#   3. integration tests against real PostgreSQL and MariaDB servers that this
+#      script starts on loopback (private data dirs under a temp dir, free
+#      ports) and stops at the end,
+#   4. the splitter fuzzer for a bounded time.
+# Installs missing Debian packages first. Set FLYRUN_SKIP_ASAN=1 or
+# FLYRUN_SKIP_FUZZ=1 to shorten a local run; CI runs everything.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/scripts/lib/common.sh"
+source "$root/scripts/lib/postgres.sh"
+source "$root/scripts/lib/mariadb.sh"
+
+"$root/scripts/install-deps.sh" test
+
+export FLYRUN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/flyrun-test.XXXXXX")
+cleanup() {
+  local rc=$?
+  pg_stop || true
+  mariadb_stop || true
+  rm -rf "$FLYRUN_TMP"
+  exit $rc
+}
+trap cleanup EXIT INT TERM
+
+jobs=$(nproc)
+failed=0
+
+log "building (dev preset: warnings as errors)"
+build_preset dev
+
+log "starting PostgreSQL and MariaDB on loopback"
+pg_start
+mariadb_start
+export FLYRUN_REQUIRE_SERVERS=1
+
+log "unit and integration tests"
+(cd "$root/build/dev" && ctest --output-on-failure -j "$jobs" --timeout 600) || failed=1
+
+if [ "${FLYRUN_SKIP_ASAN:-0}" != 1 ]; then
+  log "unit tests under ASan + UBSan"
+  build_preset asan
+  (cd "$root/build/asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --output-on-failure -j "$jobs" -L unit --timeout 600) || failed=1
+fi
+
+if [ "${FLYRUN_SKIP_FUZZ:-0}" != 1 ] && [ -x "$root/scripts/fuzz.sh" ]; then
+  log "fuzzing the splitter"
+  "$root/scripts/fuzz.sh" "${FLYRUN_FUZZ_SECONDS:-60}" || failed=1
+fi
+
+if [ "$failed" != 0 ]; then
+  log "FAILED"
+  exit 1
+fi
+log "all tests passed"

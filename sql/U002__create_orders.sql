@@ -1,0 +1,2 @@
+DROP INDEX orders_user_placed;
+DROP TABLE orders;

@@ -1,0 +1,2 @@
+ALTER TABLE users ADD COLUMN status VARCHAR(20) NOT NULL DEFAULT 'active';
+UPDATE users SET status = 'active';

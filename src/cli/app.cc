@@ -1,0 +1,188 @@
+#include "cli/app.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands/commands.h"
+#include "commands/output.h"
+#include "config/config.h"
+#include "config/redact.h"
+#include "core/error.h"
+#include "core/interrupt.h"
+#include "core/log.h"
+
+namespace flyrun {
+namespace {
+
+/// Config keys that are flags on the command line (SPEC 4), and their help.
+struct KeyFlag {
+  const char* key;
+  bool boolean;
+  const char* help;
+};
+
+constexpr KeyFlag kKeyFlags[] = {
+    {"url", false, "database URL (postgresql://, mysql://, sqlite:)"},
+    {"user", false, "database user (overrides the URL's)"},
+    {"password", false, "database password (overrides the URL's)"},
+    {"password_file", false, "read the password from this file"},
+    {"locations", false, "migration directories, comma separated (default sql)"},
+    {"table", false, "history table (default flyrun_schema_history)"},
+    {"schema", false, "schema (PostgreSQL) / database (MySQL) of the history table"},
+    {"target", false, "highest version migrate applies (default latest)"},
+    {"out_of_order", true, "allow pending versions below the highest applied"},
+    {"validate_on_migrate", true, "validate before migrating (default true)"},
+    {"baseline_on_migrate", true, "baseline a non-empty schema on first migrate"},
+    {"baseline_version", false, "version recorded by baseline (default 1)"},
+    {"baseline_description", false, "description recorded by baseline"},
+    {"placeholder_replacement", true, "replace ${name} placeholders (default true)"},
+    {"group", true, "apply all pending migrations in one transaction"},
+    {"connect_retries", false, "retry a failed connection this many times (default 0)"},
+    {"connect_retry_interval", false, "wait between connection retries (default 1s)"},
+    {"connect_timeout", false, "give up one connection attempt after (default 10s)"},
+    {"lock_timeout", false, "wait this long for the migration lock (default 300s)"},
+    {"clean_enabled", true, "allow clean"},
+    {"init_sql", false, "SQL run right after connecting"},
+};
+
+std::string FlagName(const char* key) {
+  std::string s = std::string("--") + key;
+  for (char& c : s)
+    if (c == '_') c = '-';
+  return s;
+}
+
+struct Globals {
+  std::map<std::string, std::string> values;
+  std::map<std::string, CLI::Option*> options;
+  std::vector<std::string> placeholders;
+  std::string config_file, env_name, output = "text", log_format = "text";
+  bool quiet = false, verbose = false;
+};
+
+void AddGlobalOptions(CLI::App& app, Globals& g) {
+  for (const auto& k : kKeyFlags) {
+    std::string name = FlagName(k.key);
+    g.options[k.key] = k.boolean ? app.add_flag(name + "{true}", g.values[k.key], k.help)
+                                 : app.add_option(name, g.values[k.key], k.help);
+  }
+  app.add_option("--placeholder", g.placeholders, "placeholder name=value (repeatable)");
+  app.add_option("--config", g.config_file,
+                 "config file (default ./flyrun.yaml, ./conf/flyrun.yaml)");
+  app.add_option("--env", g.env_name, "environment block of the config file");
+  app.add_option("--output", g.output, "output format")
+      ->check(CLI::IsMember({"text", "json", "github"}));
+  app.add_option("--log-format", g.log_format, "log format on stderr")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_flag("-q,--quiet", g.quiet, "only warnings and errors on stderr");
+  app.add_flag("-v,--verbose", g.verbose, "debug logging on stderr");
+}
+
+ConfigInputs InputsOf(const Globals& g) {
+  ConfigInputs in;
+  for (const auto& [key, opt] : g.options)
+    if (opt->count() > 0) in.flags[key] = g.values.at(key);
+  in.placeholder_flags = g.placeholders;
+  in.config_file = g.config_file;
+  in.env_name = g.env_name;
+  return in;
+}
+
+void PrintError(const Error& e, const std::string& secret) {
+  std::string text = RedactSecret(e.what(), secret);
+  std::cerr << "error: " << text << '\n';
+  if (!e.detail.empty()) {
+    std::string detail = RedactSecret(e.detail, secret);
+    size_t start = 0;
+    while (start <= detail.size()) {
+      size_t nl = detail.find('\n', start);
+      std::cerr << "  " << detail.substr(start, nl - start) << '\n';
+      if (nl == std::string::npos) break;
+      start = nl + 1;
+    }
+  }
+  if (!e.hint().empty()) std::cerr << "hint: " << RedactSecret(e.hint(), secret) << '\n';
+}
+
+}  // namespace
+
+int RunApp(int argc, char** argv) {
+  CLI::App app{
+      "flyrun: fast, native, Flyway-style SQL migrations for PostgreSQL, "
+      "MySQL/MariaDB and SQLite",
+      "flyrun"};
+  app.set_version_flag("--version", std::string("flyrun ") + FLYRUN_VERSION);
+  app.require_subcommand(1);
+  Globals g;
+  AddGlobalOptions(app, g);
+
+  CommandContext ctx;
+  ctx.out = &std::cout;
+  using Runner = std::function<ExitCode(const CommandContext&)>;
+  std::vector<std::pair<CLI::App*, Runner>> commands;
+  auto add = [&](const char* name, const char* help, Runner run) {
+    CLI::App* sub = app.add_subcommand(name, help);
+    sub->fallthrough();
+    commands.emplace_back(sub, std::move(run));
+    return sub;
+  };
+  add("migrate", "apply pending migrations", RunMigrate);
+  add("info", "show every migration and its state", RunInfo);
+  CLI::App* validate =
+      add("validate", "check migration files (and the history when a URL is set)", RunValidate);
+  validate->add_flag("--offline", ctx.offline, "check the files only, even when a URL is set");
+  validate->add_option("--dialect", ctx.dialect, "SQL dialect for offline checks without a URL")
+      ->check(CLI::IsMember({"postgresql", "postgres", "mysql", "mariadb", "sqlite"}));
+  add("repair", "remove failed history rows and realign checksums with the files", RunRepair);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return static_cast<int>(ExitCode::kUsage);
+  }
+
+  SetupLogging(g.quiet ? Verbosity::kQuiet : (g.verbose ? Verbosity::kVerbose : Verbosity::kNormal),
+               g.log_format == "json");
+  InstallInterruptHandlers();
+  ctx.output = g.output == "json"
+                   ? OutputFormat::kJson
+                   : (g.output == "github" ? OutputFormat::kGithub : OutputFormat::kText);
+  std::string command_name;
+  std::string secret;
+  try {
+    for (auto& [sub, run] : commands) {
+      if (!sub->parsed()) continue;
+      command_name = sub->get_name();
+      if (ctx.output == OutputFormat::kGithub && command_name != "validate")
+        throw UsageError("--output github is for validate only");
+      ctx.config = LoadConfig(InputsOf(g), CurrentEnvironment());
+      secret = ctx.config.password;
+      return static_cast<int>(run(ctx));
+    }
+    return static_cast<int>(ExitCode::kUsage);
+  } catch (const Error& e) {
+    PrintError(e, secret);
+    if (ctx.output == OutputFormat::kJson) {
+      nlohmann::json j = {{"command", command_name}, {"success", false}, {"error", ErrorJson(e)}};
+      std::cout << RedactSecret(j.dump(2), secret) << '\n';
+    }
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::cerr << "internal error: " << RedactSecret(e.what(), secret) << '\n';
+    return static_cast<int>(ExitCode::kMigrationFailed);
+  }
+}
+
+}  // namespace flyrun

@@ -1,0 +1,92 @@
+#include "commands/context.h"
+
+#include <chrono>
+#include <ctime>
+
+#include "checksum/checksum.h"
+#include "core/error.h"
+#include "driver/factory.h"
+#include "scan/scanner.h"
+
+namespace flyrun {
+
+namespace {
+
+/// Repeatables are re-applied when a placeholder value changes, so their
+/// checksum covers the user placeholders (not the built-ins: the timestamp
+/// would change it on every run).
+std::string PlaceholderFingerprint(const Config& config) {
+  if (!config.placeholder_replacement || config.placeholders.empty()) return {};
+  std::string out;
+  for (const auto& [k, v] : config.placeholders) out += k + "=" + v + "\n";
+  return out;
+}
+
+}  // namespace
+
+LoadedMigrations LoadMigrations(const Config& config) {
+  ScanResult scan = ScanLocations(config.locations);
+  LoadedMigrations loaded{std::move(scan.migrations), std::move(scan.issues)};
+  std::string fingerprint = PlaceholderFingerprint(config);
+  for (auto& m : loaded.migrations) {
+    m.checksum =
+        FileChecksum(m.path, m.kind == MigrationKind::kRepeatable ? fingerprint : std::string());
+  }
+  return loaded;
+}
+
+ConnectionOptions ConnectionOptionsFor(const Config& config) {
+  ConnectionOptions o;
+  o.url = config.url;
+  o.user = config.user;
+  o.password = config.password;
+  o.schema = config.schema;
+  o.table = config.table;
+  o.init_sql = config.init_sql;
+  o.connect_retries = config.connect_retries;
+  o.connect_retry_interval = config.connect_retry_interval;
+  o.connect_timeout = config.connect_timeout;
+  return o;
+}
+
+std::unique_ptr<Driver> Connect(const Config& config) {
+  RequireUrl(config);
+  return OpenDriver(ConnectionOptionsFor(config));
+}
+
+std::map<std::string, std::string> PlaceholdersFor(const Config& config, const std::string& user,
+                                                   const std::string& database,
+                                                   const std::string& script) {
+  auto p = config.placeholders;
+  p["flyrun:user"] = user;
+  p["flyrun:database"] = database;
+  p["flyrun:filename"] = script.substr(script.find_last_of('/') + 1);
+  p["flyrun:table"] = config.table;
+  std::time_t now = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::gmtime(&now));
+  p["flyrun:timestamp"] = buf;
+  return p;
+}
+
+SplitOptions SplitOptionsFor(const Config& config, Dialect dialect) {
+  SplitOptions o;
+  o.dialect = dialect;
+  o.replace_placeholders = config.placeholder_replacement;
+  return o;
+}
+
+ReconcileOptions ReconcileOptionsFor(const Config& config) {
+  ReconcileOptions o;
+  o.out_of_order = config.out_of_order;
+  if (!config.target.empty() && config.target != "latest") {
+    o.target = Version::parse(config.target);
+    if (!o.target) {
+      throw UsageError("target: '" + config.target + "' is not a version",
+                       "use a version such as 3 or 1.2, or 'latest'");
+    }
+  }
+  return o;
+}
+
+}  // namespace flyrun

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/issue.h"
+#include "driver/driver.h"
+#include "history/reconcile.h"
+#include "parse/statement_source.h"
+#include "scan/migration.h"
+
+namespace flyrun {
+
+enum class OutputFormat { kText, kJson, kGithub };
+
+/// Everything a command needs; built by the CLI.
+struct CommandContext {
+  Config config;
+  OutputFormat output = OutputFormat::kText;
+  std::ostream* out = nullptr;  ///< results (stdout)
+  bool offline = false;         ///< validate: files only
+  bool dry_run = false;
+  std::string dialect;  ///< validate without a URL: "postgresql", "mysql", "sqlite"
+};
+
+/// Scanned migrations with checksums (repeatables' checksums cover the
+/// placeholder values), plus every scan problem.
+struct LoadedMigrations {
+  std::vector<ResolvedMigration> migrations;
+  Issues issues;
+};
+LoadedMigrations LoadMigrations(const Config& config);
+
+ConnectionOptions ConnectionOptionsFor(const Config& config);
+
+/// Opens the driver for the configured URL (RequireUrl first).
+std::unique_ptr<Driver> Connect(const Config& config);
+
+/// User placeholders plus the built-ins for `script` (SPEC 6). `user` and
+/// `database` come from the driver.
+std::map<std::string, std::string> PlaceholdersFor(const Config& config, const std::string& user,
+                                                   const std::string& database,
+                                                   const std::string& script);
+
+/// Splitter options for a dialect and config (placeholders filled by the caller).
+SplitOptions SplitOptionsFor(const Config& config, Dialect dialect);
+
+/// ReconcileOptions from config (target parsed; Error(kUsage) when malformed).
+ReconcileOptions ReconcileOptionsFor(const Config& config);
+
+/// Prints issues in the chosen format; text goes grouped by file.
+void PrintIssues(const CommandContext& ctx, const Issues& issues);
+
+}  // namespace flyrun

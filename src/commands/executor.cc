@@ -1,0 +1,140 @@
+#include "commands/executor.h"
+
+#include <chrono>
+
+#include "commands/output.h"
+#include "core/error.h"
+#include "core/interrupt.h"
+
+namespace flyrun {
+namespace {
+
+std::string FirstLine(const std::string& sql) {
+  auto nl = sql.find('\n');
+  std::string line = sql.substr(0, nl);
+  if (line.size() > 120) line = line.substr(0, 117) + "...";
+  return line;
+}
+
+/// Rewrites a driver error as a migration error that points into the file.
+Error Annotate(const Error& cause, const ResolvedMigration& m, const Statement& st, int total,
+               bool transactional, bool committed_before, const std::string& dialect_note) {
+  int line = st.line + (cause.line > 0 ? cause.line - 1 : 0);
+  int column =
+      cause.line > 1 ? cause.column : (cause.column > 0 ? st.column + cause.column - 1 : st.column);
+  std::string file = m.path.string();
+  std::string msg = Location(file, line, 0) + ": " + cause.what();
+  std::string hint = cause.hint();
+  std::string detail = "statement " + std::to_string(st.index) + " of " + std::to_string(total) +
+                       " (line " + std::to_string(st.line) + "): " + FirstLine(st.sql);
+  if (!cause.detail.empty()) detail = cause.detail + "\n" + detail;
+  if (!cause.sqlstate.empty()) detail += "\nSQLSTATE " + cause.sqlstate;
+  if (cause.vendor_code) detail += "\nerror code " + std::to_string(cause.vendor_code);
+
+  bool refused_in_tx = cause.sqlstate == "25001" || !st.non_transactional.empty();
+  if (transactional && refused_in_tx) {
+    std::string what = st.non_transactional.empty() ? "this statement" : st.non_transactional;
+    hint = what +
+           " cannot run inside a transaction: put `-- flyrun:transaction=false` on the "
+           "first line of " +
+           m.script + " (and keep that script to statements that need it)";
+  } else if (committed_before) {
+    std::string before = st.index > 1 ? "statements 1-" + std::to_string(st.index - 1) +
+                                            " of this script ran before it and were committed"
+                                      : "no statement of this script ran before it";
+    detail += "\n" + before + dialect_note + "; the migration is recorded as failed";
+    std::string fix =
+        "check what the committed statements changed and revert or finish it by "
+        "hand, fix " +
+        m.script + ", then run `flyrun repair` and `flyrun migrate`";
+    hint = hint.empty() ? fix : hint + "; " + fix;
+  }
+  Error e(ExitCode::kMigrationFailed, msg, hint);
+  e.file = file;
+  e.line = line;
+  e.column = column;
+  e.sqlstate = cause.sqlstate;
+  e.vendor_code = cause.vendor_code;
+  e.detail = detail;
+  return e;
+}
+
+int CountRemaining(StatementSource& source) {
+  int n = 0;
+  Statement st;
+  try {
+    while (source.Next(st)) ++n;
+  } catch (const Error&) {
+  }
+  return n;
+}
+
+}  // namespace
+
+int RunScript(Driver& driver, const CommandContext& ctx, const ScriptRun& run) {
+  const ResolvedMigration& m = *run.migration;
+  SplitOptions opts = SplitOptionsFor(ctx.config, driver.dialect());
+  opts.placeholders =
+      PlaceholdersFor(ctx.config, driver.CurrentUser(), driver.DatabaseName(), m.script);
+  auto source = StatementSource::Open(m.path.string(), opts);
+  bool transactional = source->directives().transactional;
+  bool atomic = transactional && driver.transactional_ddl();
+
+  AppliedMigration row;
+  if (m.version) row.version = m.version->str();
+  row.description = m.description;
+  row.type = run.type;
+  row.script = m.script;
+  row.checksum = m.checksum;
+
+  auto start = std::chrono::steady_clock::now();
+  auto elapsed_ms = [&] {
+    return static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - start)
+                                .count());
+  };
+
+  std::unique_ptr<Transaction> tx;
+  if (transactional) tx = std::make_unique<Transaction>(driver);
+  Statement st;
+  try {
+    while (source->Next(st)) {
+      // A script that cannot be rolled back is finished rather than cut short.
+      if (atomic) ThrowIfInterrupted();
+      try {
+        driver.Execute(st);
+      } catch (const Error& cause) {
+        if (cause.code() != ExitCode::kMigrationFailed) throw;
+        int total = st.index + CountRemaining(*source);
+        Error annotated = Annotate(
+            cause, m, st, total, transactional, !atomic,
+            driver.transactional_ddl() ? std::string() : " (MySQL commits DDL implicitly)");
+        tx.reset();  // roll back what can be rolled back
+        if (!atomic && run.record) {
+          row.success = false;
+          row.execution_time = elapsed_ms();
+          driver.InsertHistory(row);
+        }
+        throw annotated;
+      }
+    }
+    ThrowIfInterrupted();
+    row.execution_time = elapsed_ms();
+    row.success = true;
+    if (run.record) driver.InsertHistory(row);
+    if (tx) tx->Commit();
+  } catch (const Error& e) {
+    if (e.code() == ExitCode::kInterrupted || e.code() == ExitCode::kValidation) {
+      tx.reset();
+      if (e.code() == ExitCode::kValidation && !atomic && run.record) {
+        row.success = false;
+        row.execution_time = elapsed_ms();
+        driver.InsertHistory(row);
+      }
+    }
+    throw;
+  }
+  return row.execution_time;
+}
+
+}  // namespace flyrun

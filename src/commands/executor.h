@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+
+#include "commands/context.h"
+#include "driver/driver.h"
+
+namespace flyrun {
+
+/// How to run and record one script.
+struct ScriptRun {
+  const ResolvedMigration* migration = nullptr;
+  std::string type = "SQL";  ///< history type to record ("SQL", "UNDO_SQL")
+  bool record = true;        ///< write a history row
+};
+
+/// Runs a script statement by statement (streamed) and records it (SPEC 6):
+/// - transactional (the default): the statements and the history row in one
+///   transaction; on PostgreSQL and SQLite a failure leaves nothing behind.
+/// - `-- flyrun:transaction=false`, or a database without transactional DDL
+///   (MySQL): a failure records a failed history row and says which statements
+///   before the failing one were committed.
+/// Throws Error(kMigrationFailed) as "file:line: message" with the SQLSTATE,
+/// the statement's number and first line, and a hint; Error(kInterrupted) when a
+/// signal arrived (the transaction is rolled back). Returns the execution time in ms.
+int RunScript(Driver& driver, const CommandContext& ctx, const ScriptRun& run);
+
+}  // namespace flyrun

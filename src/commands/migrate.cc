@@ -1,0 +1,111 @@
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "commands/commands.h"
+#include "commands/executor.h"
+#include "commands/output.h"
+#include "config/redact.h"
+
+namespace flyrun {
+namespace {
+
+std::string Label(const ResolvedMigration& m) {
+  return m.version ? "version " + m.version->str() + " (" + m.description + ")"
+                   : "repeatable '" + m.description + "'";
+}
+
+/// Records baseline_version when the history is empty and the schema is not
+/// (baseline_on_migrate).
+void MaybeBaseline(Driver& driver, const Config& config,
+                   const std::vector<AppliedMigration>& history) {
+  if (!config.baseline_on_migrate || !history.empty() || driver.SchemaIsEmpty()) return;
+  auto v = Version::parse(config.baseline_version);
+  if (!v) throw UsageError("baseline_version: '" + config.baseline_version + "' is not a version");
+  AppliedMigration row;
+  row.version = v->str();
+  row.description = config.baseline_description;
+  row.type = "BASELINE";
+  row.script = config.baseline_description;
+  driver.InsertHistory(row);
+  spdlog::info("baselined the non-empty schema at version {}", v->str());
+}
+
+}  // namespace
+
+ExitCode RunMigrate(const CommandContext& ctx) {
+  const Config& config = ctx.config;
+  RequireUrl(config);
+  LoadedMigrations loaded = LoadMigrations(config);
+  if (!loaded.issues.empty()) {
+    PrintIssues(ctx, loaded.issues);
+    throw Error(ExitCode::kValidation,
+                std::to_string(loaded.issues.size()) + " problem(s) with the migration files",
+                "fix the files named above; `flyrun validate` lists them too");
+  }
+  ReconcileOptions ropts = ReconcileOptionsFor(config);
+
+  auto driver = Connect(config);
+  spdlog::debug("connected to {}", RedactUrl(config.url));
+  auto lock = driver->Lock(config.lock_timeout);
+  driver->EnsureHistoryTable();
+  auto history = driver->ReadHistory();
+  MaybeBaseline(*driver, config, history);
+  if (config.baseline_on_migrate && history.empty()) history = driver->ReadHistory();
+  Plan plan = Reconcile(loaded.migrations, history, ropts);
+
+  if (!plan.failed.empty()) {
+    const auto& f = plan.failed.front();
+    throw Error(ExitCode::kMigrationFailed,
+                "migration " + (f.version ? *f.version : f.description) + " (" + f.script +
+                    ") failed earlier and is recorded as failed; refusing to migrate",
+                "check what it left behind and clean it up by hand, fix the file, then run "
+                "`flyrun repair` and `flyrun migrate` again");
+  }
+  if (config.validate_on_migrate && !plan.issues.empty()) {
+    PrintIssues(ctx, plan.issues);
+    throw Error(ExitCode::kValidation,
+                "validation failed: " + std::to_string(plan.issues.size()) + " problem(s)",
+                "fix them, or see `flyrun validate` and `flyrun repair`");
+  }
+
+  std::string initial = plan.current ? plan.current->str() : "";
+  nlohmann::json applied = nlohmann::json::array();
+  for (const ResolvedMigration* m : plan.pending) {
+    spdlog::info("migrating {}", Label(*m));
+    int ms = RunScript(*driver, ctx, {m, "SQL", true});
+    applied.push_back({{"version", m->version ? m->version->str() : ""},
+                       {"description", m->description},
+                       {"type", "SQL"},
+                       {"script", m->script},
+                       {"execution_time", ms}});
+    if (ctx.output == OutputFormat::kText)
+      *ctx.out << "Applied " << Label(*m) << " in " << ms << " ms\n";
+  }
+  std::string now_at = initial;
+  for (const ResolvedMigration* m : plan.pending)
+    if (m->version && (now_at.empty() || *Version::parse(now_at) < *m->version))
+      now_at = m->version->str();
+
+  if (ctx.output == OutputFormat::kJson) {
+    nlohmann::json j = {
+        {"command", "migrate"},
+        {"success", true},
+        {"database", RedactUrl(config.url)},
+        {"initial_schema_version", initial.empty() ? nullptr : nlohmann::json(initial)},
+        {"target_schema_version", now_at.empty() ? nullptr : nlohmann::json(now_at)},
+        {"migrations_executed", applied.size()},
+        {"migrations", applied}};
+    *ctx.out << j.dump(2) << '\n';
+  } else if (plan.pending.empty()) {
+    *ctx.out << "Schema is up to date" << (now_at.empty() ? "" : " at version " + now_at)
+             << ": no migration to apply\n";
+  } else {
+    *ctx.out << "Successfully applied " << plan.pending.size() << " migration"
+             << (plan.pending.size() == 1 ? "" : "s")
+             << (now_at.empty() ? "" : ", now at version " + now_at) << '\n';
+  }
+  return ExitCode::kSuccess;
+}
+
+}  // namespace flyrun

@@ -1,0 +1,77 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/issue.h"
+#include "core/version.h"
+#include "driver/driver.h"
+#include "scan/migration.h"
+
+namespace flyrun {
+
+/// What `info` shows for a migration (SPEC 5).
+enum class MigrationState {
+  kPending,
+  kSuccess,
+  kFailed,
+  kUndone,
+  kBaseline,
+  kBelowBaseline,
+  kIgnored,
+  kOutOfOrder,
+  kMissing,
+  kFuture,
+  kOutdated,
+  kSuperseded,
+  kAboveTarget,
+};
+
+/// "Pending", "Below Baseline", "Out of Order", ...
+std::string_view StateName(MigrationState state);
+
+/// One line of `info`: a file, a history row, or both.
+struct InfoRow {
+  std::string category;  ///< "Versioned", "Repeatable", "Baseline"
+  std::string version;   ///< normalised; empty for repeatables
+  std::string description;
+  std::string type;  ///< "SQL", "UNDO_SQL", "BASELINE"
+  std::string script;
+  MigrationState state = MigrationState::kPending;
+  std::string installed_on;                 ///< empty when not applied
+  std::optional<int> execution_time;        ///< ms, when applied
+  std::optional<int> installed_rank;        ///< when a history row backs it
+  const ResolvedMigration* file = nullptr;  ///< the file, when there is one
+};
+
+struct ReconcileOptions {
+  std::optional<Version> target;  ///< highest version to apply; nullopt = latest
+  bool out_of_order = false;
+};
+
+/// The result of comparing migration files with the history table.
+struct Plan {
+  /// What `migrate` applies, in order: versioned (by version), then repeatables
+  /// (by description).
+  std::vector<const ResolvedMigration*> pending;
+  /// Every file and every history row, for `info`: versioned by version,
+  /// repeatables by description, history-only rows in their place.
+  std::vector<InfoRow> rows;
+  /// Validation problems of files against history: "checksum-mismatch",
+  /// "missing-migration", "failed-migration", "ignored-migration".
+  Issues issues;
+  /// History rows with success = false (migrate refuses until repair).
+  std::vector<AppliedMigration> failed;
+  /// Highest applied version (success or baseline), if any.
+  std::optional<Version> current;
+};
+
+/// Pure: no I/O. `files` are the scanned migrations with checksums filled;
+/// `history` the rows ordered by installed_rank. Pointers in the Plan point into
+/// `files`.
+Plan Reconcile(const std::vector<ResolvedMigration>& files,
+               const std::vector<AppliedMigration>& history, const ReconcileOptions& options);
+
+}  // namespace flyrun

@@ -1,0 +1,172 @@
+#include "history/reconcile.h"
+
+#include <gtest/gtest.h>
+
+namespace flyrun {
+namespace {
+
+ResolvedMigration V(const std::string& version, const std::string& checksum = "c") {
+  ResolvedMigration m;
+  m.kind = MigrationKind::kVersioned;
+  m.version = Version::parse(version);
+  m.description = "m" + version;
+  m.script = "V" + version + "__m.sql";
+  m.path = "sql/" + m.script;
+  m.checksum = checksum;
+  return m;
+}
+
+ResolvedMigration R(const std::string& description, const std::string& checksum = "c") {
+  ResolvedMigration m;
+  m.kind = MigrationKind::kRepeatable;
+  m.description = description;
+  m.script = "R__" + description + ".sql";
+  m.path = "sql/" + m.script;
+  m.checksum = checksum;
+  return m;
+}
+
+AppliedMigration H(int rank, std::optional<std::string> version, const std::string& checksum = "c",
+                   bool success = true, const std::string& type = "SQL",
+                   const std::string& description = "") {
+  AppliedMigration h;
+  h.installed_rank = rank;
+  h.version = version;
+  h.description = description.empty() && version ? "m" + *version : description;
+  h.type = type;
+  h.script = version ? "V" + *version + "__m.sql" : "R__" + description + ".sql";
+  h.checksum = checksum;
+  h.success = success;
+  return h;
+}
+
+std::vector<std::string> PendingVersions(const Plan& p) {
+  std::vector<std::string> out;
+  for (auto* m : p.pending) out.push_back(m->version ? m->version->str() : "R:" + m->description);
+  return out;
+}
+
+MigrationState StateOf(const Plan& p, const std::string& version) {
+  for (const auto& r : p.rows)
+    if (r.version == version) return r.state;
+  ADD_FAILURE() << "no row for " << version;
+  return MigrationState::kPending;
+}
+
+TEST(Reconcile, EmptyHistoryMakesEverythingPendingInOrder) {
+  std::vector<ResolvedMigration> files = {V("1"), V("1.1"), V("2"), R("b"), R("a")};
+  Plan p = Reconcile(files, {}, {});
+  EXPECT_EQ(PendingVersions(p), (std::vector<std::string>{"1", "1.1", "2", "R:a", "R:b"}));
+  EXPECT_TRUE(p.issues.empty());
+  EXPECT_FALSE(p.current.has_value());
+}
+
+TEST(Reconcile, AppliedAreSuccessAndCurrentIsTheHighest) {
+  std::vector<ResolvedMigration> files = {V("1"), V("2"), V("3")};
+  Plan p = Reconcile(files, {H(1, "1"), H(2, "2")}, {});
+  EXPECT_EQ(PendingVersions(p), (std::vector<std::string>{"3"}));
+  EXPECT_EQ(p.current->str(), "2");
+  EXPECT_EQ(StateOf(p, "1"), MigrationState::kSuccess);
+  EXPECT_EQ(StateOf(p, "3"), MigrationState::kPending);
+}
+
+TEST(Reconcile, ChecksumMismatchIsAnIssueNamingBothChecksums) {
+  std::vector<ResolvedMigration> files = {V("1", "new")};
+  Plan p = Reconcile(files, {H(1, "1", "old")}, {});
+  ASSERT_EQ(p.issues.size(), 1u);
+  EXPECT_EQ(p.issues[0].code, "checksum-mismatch");
+  EXPECT_NE(p.issues[0].message.find("old"), std::string::npos);
+  EXPECT_NE(p.issues[0].message.find("new"), std::string::npos);
+  EXPECT_EQ(p.issues[0].file, "sql/V1__m.sql");
+}
+
+TEST(Reconcile, LowerPendingVersionIsIgnoredUnlessOutOfOrder) {
+  std::vector<ResolvedMigration> files = {V("1"), V("2"), V("3")};
+  std::vector<AppliedMigration> history = {H(1, "1"), H(2, "3")};
+  Plan p = Reconcile(files, history, {});
+  EXPECT_EQ(StateOf(p, "2"), MigrationState::kIgnored);
+  ASSERT_EQ(p.issues.size(), 1u);
+  EXPECT_EQ(p.issues[0].code, "ignored-migration");
+  EXPECT_TRUE(p.pending.empty());
+
+  Plan ooo = Reconcile(files, history, {.target = std::nullopt, .out_of_order = true});
+  EXPECT_TRUE(ooo.issues.empty());
+  EXPECT_EQ(PendingVersions(ooo), (std::vector<std::string>{"2"}));
+
+  Plan after = Reconcile(files, {H(1, "1"), H(2, "3"), H(3, "2")}, {});
+  EXPECT_EQ(StateOf(after, "2"), MigrationState::kOutOfOrder);
+}
+
+TEST(Reconcile, MissingAndFutureRows) {
+  std::vector<ResolvedMigration> files = {V("1"), V("3")};
+  Plan p = Reconcile(files, {H(1, "1"), H(2, "2"), H(3, "3"), H(4, "4")}, {});
+  EXPECT_EQ(StateOf(p, "2"), MigrationState::kMissing);
+  EXPECT_EQ(StateOf(p, "4"), MigrationState::kFuture);
+  ASSERT_EQ(p.issues.size(), 1u);
+  EXPECT_EQ(p.issues[0].code, "missing-migration");
+}
+
+TEST(Reconcile, FailedRowIsReportedAndNotPending) {
+  std::vector<ResolvedMigration> files = {V("1"), V("2")};
+  Plan p = Reconcile(files, {H(1, "1"), H(2, "2", "c", false)}, {});
+  EXPECT_EQ(StateOf(p, "2"), MigrationState::kFailed);
+  ASSERT_EQ(p.failed.size(), 1u);
+  EXPECT_TRUE(p.pending.empty());
+  ASSERT_EQ(p.issues.size(), 1u);
+  EXPECT_EQ(p.issues[0].code, "failed-migration");
+}
+
+TEST(Reconcile, TargetLeavesHigherVersionsAboveTarget) {
+  std::vector<ResolvedMigration> files = {V("1"), V("2"), V("3")};
+  Plan p = Reconcile(files, {}, {.target = Version::parse("2"), .out_of_order = false});
+  EXPECT_EQ(PendingVersions(p), (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(StateOf(p, "3"), MigrationState::kAboveTarget);
+}
+
+TEST(Reconcile, BaselineHidesLowerVersions) {
+  std::vector<ResolvedMigration> files = {V("1"), V("2"), V("3")};
+  Plan p = Reconcile(files, {H(1, "2", "", true, "BASELINE")}, {});
+  EXPECT_EQ(StateOf(p, "1"), MigrationState::kBelowBaseline);
+  EXPECT_EQ(StateOf(p, "2"), MigrationState::kBaseline);
+  EXPECT_EQ(PendingVersions(p), (std::vector<std::string>{"3"}));
+  EXPECT_TRUE(p.issues.empty());
+}
+
+TEST(Reconcile, UndoneVersionIsPendingAgain) {
+  std::vector<ResolvedMigration> files = {V("1"), V("2")};
+  Plan p = Reconcile(files, {H(1, "1"), H(2, "2"), H(3, "2", "u", true, "UNDO_SQL")}, {});
+  EXPECT_EQ(StateOf(p, "2"), MigrationState::kUndone);
+  EXPECT_EQ(PendingVersions(p), (std::vector<std::string>{"2"}));
+  EXPECT_EQ(p.current->str(), "1");
+}
+
+TEST(Reconcile, RepeatablesOutdatedSupersededAndMissing) {
+  std::vector<ResolvedMigration> files = {R("views", "v2"), R("same", "s")};
+  std::vector<AppliedMigration> history = {H(1, std::nullopt, "v1", true, "SQL", "views"),
+                                           H(2, std::nullopt, "s", true, "SQL", "same"),
+                                           H(3, std::nullopt, "g", true, "SQL", "gone")};
+  Plan p = Reconcile(files, history, {});
+  EXPECT_EQ(PendingVersions(p), (std::vector<std::string>{"R:views"}));
+  bool outdated = false, missing = false;
+  for (const auto& r : p.rows) {
+    if (r.description == "views") outdated = r.state == MigrationState::kOutdated;
+    if (r.description == "gone") missing = r.state == MigrationState::kMissing;
+  }
+  EXPECT_TRUE(outdated);
+  EXPECT_TRUE(missing);
+
+  history.push_back(H(4, std::nullopt, "v2", true, "SQL", "views"));
+  Plan p2 = Reconcile(files, history, {});
+  int superseded = 0;
+  for (const auto& r : p2.rows) superseded += r.state == MigrationState::kSuperseded;
+  EXPECT_EQ(superseded, 1);
+}
+
+TEST(Reconcile, StateNamesMatchTheContract) {
+  EXPECT_EQ(StateName(MigrationState::kBelowBaseline), "Below Baseline");
+  EXPECT_EQ(StateName(MigrationState::kOutOfOrder), "Out of Order");
+  EXPECT_EQ(StateName(MigrationState::kAboveTarget), "Above Target");
+}
+
+}  // namespace
+}  // namespace flyrun
