@@ -72,7 +72,7 @@ ExitCode RunMigrate(const CommandContext& ctx) {
   std::string initial = plan.current ? plan.current->str() : "";
   nlohmann::json applied = nlohmann::json::array();
   for (const ResolvedMigration* m : plan.pending) {
-    spdlog::info("migrating {}", Label(*m));
+    spdlog::debug("migrating {}", Label(*m));
     int ms = RunScript(*driver, ctx, {m, "SQL", true});
     applied.push_back({{"version", m->version ? m->version->str() : ""},
                        {"description", m->description},

@@ -107,8 +107,10 @@ void PrintIssues(const CommandContext& ctx, const Issues& issues) {
   for (const auto& f : order) {
     out << (f.empty() ? std::string("(configuration)") : f) << '\n';
     for (const Issue* i : by_file[f]) {
-      out << "  " << (i->line ? Location("line", i->line, i->column) + ": " : std::string())
-          << "error[" << i->code << "]: " << i->message << '\n';
+      std::string where = i->line ? std::to_string(i->line) : std::string();
+      if (i->line && i->column) where += ":" + std::to_string(i->column);
+      out << "  " << (where.empty() ? std::string() : where + ": ") << "error[" << i->code
+          << "]: " << i->message << '\n';
       if (!i->hint.empty()) out << "    hint: " << i->hint << '\n';
     }
   }
