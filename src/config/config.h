@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -63,7 +64,18 @@ Environment CurrentEnvironment();
 /// value (durations "30", "30s", "5m", "1h", "250ms"; booleans true/false/yes/no/1/0),
 /// a missing named config file or environment block, an unreadable password_file.
 /// Does NOT require url: commands that need a database call RequireUrl.
+///
+/// Relative paths (--config, FLYRUN_CONFIG, password_file, and later locations
+/// and sqlite: URLs) are relative to the working directory, as in Flyway, not
+/// to the config file's directory; locations and the URL are returned as
+/// written. FLYRUN_<KEY> variables that are set but empty count as unset;
+/// FLYRUN_PLACEHOLDERS_<NAME> sets the placeholder <name> lower-cased (the
+/// empty value included). Other FLYRUN_ variables are ignored.
 Config LoadConfig(const ConfigInputs& inputs, const Environment& env);
+
+/// The same with an explicit working directory instead of the process's.
+Config LoadConfig(const ConfigInputs& inputs, const Environment& env,
+                  const std::filesystem::path& cwd);
 
 /// Throws Error(kUsage) "no database URL configured" with a hint naming the
 /// flag, variable and key, when config.url is empty.

@@ -1,9 +1,12 @@
 #include "core/version.h"
 
+#include <algorithm>
+
 namespace flyrun {
 
 std::optional<Version> Version::parse(std::string_view text) {
   Version v;
+  v.parts_.clear();
   std::string part;
   bool have_digit = false;
   auto flush = [&]() -> bool {

@@ -13,6 +13,7 @@ namespace flyrun {
 /// trailing zero parts are dropped, so "1", "001" and "1.0" are equal.
 class Version {
  public:
+  /// Version 0.
   Version() = default;
 
   /// Parses "1", "1.2", "1_2" (a single '_' separates parts like '.'),
@@ -31,7 +32,7 @@ class Version {
   bool operator==(const Version& other) const { return parts_ == other.parts_; }
 
  private:
-  std::vector<std::string> parts_;
+  std::vector<std::string> parts_{"0"};
 };
 
 }  // namespace flyrun

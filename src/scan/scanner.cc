@@ -1,0 +1,234 @@
+#include "scan/scanner.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <string_view>
+#include <system_error>
+#include <tuple>
+#include <utility>
+
+namespace flyrun {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kLocationsHint[] =
+    "create the directory or fix the locations setting (--locations, FLYRUN_LOCATIONS, "
+    "locations: in flyrun.yaml)";
+
+struct Entry {
+  std::string name;
+  bool is_directory = false;
+};
+
+class Walker {
+ public:
+  explicit Walker(ScanResult& result) : result_(result) {}
+
+  void ScanLocation(const std::string& location) {
+    fs::path root(location);
+    std::error_code ec;
+    fs::file_status status = fs::status(root, ec);
+    if (!fs::exists(status)) {
+      Report("location-missing", location, "location " + location + " does not exist",
+             kLocationsHint);
+      return;
+    }
+    if (!fs::is_directory(status)) {
+      Report("location-missing", location, "location " + location + " is not a directory",
+             kLocationsHint);
+      return;
+    }
+    visited_.clear();
+    MarkVisited(root);
+    Walk(root, root, "");
+  }
+
+ private:
+  // Directories are identified by device and inode, so a symlink back to an
+  // ancestor (or two links to one directory) is entered only once.
+  bool MarkVisited(const fs::path& dir) {
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0) return false;
+    return visited_.emplace(st.st_dev, st.st_ino).second;
+  }
+
+  void Walk(const fs::path& root, const fs::path& dir, const std::string& prefix) {
+    std::vector<Entry> entries;
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (name.empty() || name[0] == '.') continue;  // .git, editor backups, ...
+      std::error_code status_ec;
+      fs::file_status status = it->status(status_ec);  // follows symlinks
+      if (status_ec) continue;                         // dangling symlink
+      if (fs::is_directory(status)) {
+        entries.push_back({std::move(name), true});
+      } else if (fs::is_regular_file(status)) {
+        entries.push_back({std::move(name), false});
+      }
+    }
+    if (ec) {
+      Report("location-unreadable", dir.string(),
+             "cannot read directory " + dir.string() + ": " + ec.message(),
+             "check the directory's permissions");
+      return;
+    }
+    std::sort(entries.begin(), entries.end(),
+              [](const Entry& a, const Entry& b) { return a.name < b.name; });
+    for (Entry& entry : entries) {
+      std::string script = prefix.empty() ? entry.name : prefix + "/" + entry.name;
+      if (entry.is_directory) {
+        if (MarkVisited(dir / entry.name)) Walk(root, dir / entry.name, script);
+      } else {
+        AddFile(root, entry.name, std::move(script));
+      }
+    }
+  }
+
+  void AddFile(const fs::path& root, const std::string& name, std::string script) {
+    NameParse parse = ParseMigrationName(name);
+    fs::path path = root / script;
+    if (parse.outcome == NameParse::Outcome::kMalformed) {
+      bool prefixed = std::string_view("VURvur").find(name[0]) != std::string_view::npos;
+      Report("malformed-name", path.string(),
+             path.string() + " is not a valid migration file name: " + parse.problem,
+             prefixed ? "rename the file; a .sql file that is not a migration must not start "
+                        "with V, U or R followed by a digit or '_'"
+                      : "rename the file to the callback form");
+    } else if (parse.outcome == NameParse::Outcome::kMigration) {
+      parse.migration.script = std::move(script);
+      parse.migration.path = std::move(path);
+      result_.migrations.push_back(std::move(parse.migration));
+    }
+  }
+
+  void Report(std::string code, std::string file, std::string message, std::string hint) {
+    Issue issue;
+    issue.code = std::move(code);
+    issue.file = std::move(file);
+    issue.message = std::move(message);
+    issue.hint = std::move(hint);
+    result_.issues.push_back(std::move(issue));
+  }
+
+  ScanResult& result_;
+  std::set<std::pair<dev_t, ino_t>> visited_;
+};
+
+int KindRank(MigrationKind kind) {
+  switch (kind) {
+    case MigrationKind::kVersioned:
+      return 0;
+    case MigrationKind::kUndo:
+      return 1;
+    case MigrationKind::kRepeatable:
+      return 2;
+    case MigrationKind::kCallback:
+      return 3;
+  }
+  return 4;
+}
+
+// Stable, so migrations that compare equal (duplicates) keep the walk order and
+// the first one found is the one the others are reported against.
+void SortMigrations(std::vector<ResolvedMigration>& migrations) {
+  std::stable_sort(migrations.begin(), migrations.end(),
+                   [](const ResolvedMigration& a, const ResolvedMigration& b) {
+                     int ka = KindRank(a.kind), kb = KindRank(b.kind);
+                     if (ka != kb) return ka < kb;
+                     switch (a.kind) {
+                       case MigrationKind::kVersioned:
+                       case MigrationKind::kUndo:
+                         return *a.version < *b.version;
+                       case MigrationKind::kRepeatable:
+                         return a.description < b.description;
+                       case MigrationKind::kCallback:
+                         return std::tie(a.event, a.description) < std::tie(b.event, b.description);
+                     }
+                     return false;
+                   });
+}
+
+Issue MakeIssue(std::string code, const ResolvedMigration& m, std::string message,
+                std::string hint) {
+  Issue issue;
+  issue.code = std::move(code);
+  issue.file = m.path.string();
+  issue.message = std::move(message);
+  issue.hint = std::move(hint);
+  return issue;
+}
+
+void CheckDuplicates(const std::vector<ResolvedMigration>& migrations, Issues& issues) {
+  const ResolvedMigration* first = nullptr;
+  for (const ResolvedMigration& m : migrations) {
+    bool same = first != nullptr && first->kind == m.kind;
+    if (same && m.kind == MigrationKind::kVersioned) {
+      same = *first->version == *m.version;
+      if (same) {
+        issues.push_back(MakeIssue(
+            "duplicate-version", m,
+            m.path.string() + " has the same version (" + m.version->str() + ") as " +
+                first->path.string(),
+            "give each versioned migration its own version (V1, V001 and V1.0 are one version)"));
+      }
+    } else if (same && m.kind == MigrationKind::kUndo) {
+      same = *first->version == *m.version;
+      if (same) {
+        issues.push_back(MakeIssue("duplicate-version", m,
+                                   m.path.string() + " undoes the same version (" +
+                                       m.version->str() + ") as " + first->path.string(),
+                                   "keep one undo file per version"));
+      }
+    } else if (same && m.kind == MigrationKind::kRepeatable) {
+      same = first->description == m.description;
+      if (same) {
+        issues.push_back(MakeIssue("duplicate-repeatable", m,
+                                   m.path.string() + " has the same description ('" +
+                                       m.description + "') as " + first->path.string(),
+                                   "give each repeatable migration its own description"));
+      }
+    } else {
+      same = false;
+    }
+    if (!same) first = &m;
+  }
+}
+
+void CheckOrphanUndos(const std::vector<ResolvedMigration>& migrations, Issues& issues) {
+  std::vector<const Version*> versioned;
+  for (const ResolvedMigration& m : migrations) {
+    if (m.kind == MigrationKind::kVersioned) versioned.push_back(&*m.version);
+  }
+  for (const ResolvedMigration& m : migrations) {
+    if (m.kind != MigrationKind::kUndo) continue;
+    bool found = std::binary_search(versioned.begin(), versioned.end(), &*m.version,
+                                    [](const Version* a, const Version* b) { return *a < *b; });
+    if (!found) {
+      issues.push_back(MakeIssue(
+          "orphan-undo", m,
+          m.path.string() + " undoes version " + m.version->str() +
+              ", but no versioned migration has that version",
+          "add V" + m.version->str() + "__<description>.sql, or fix or remove the undo file"));
+    }
+  }
+}
+
+}  // namespace
+
+ScanResult ScanLocations(const std::vector<std::string>& locations) {
+  ScanResult result;
+  Walker walker(result);
+  for (const std::string& location : locations) walker.ScanLocation(location);
+  SortMigrations(result.migrations);
+  CheckDuplicates(result.migrations, result.issues);
+  CheckOrphanUndos(result.migrations, result.issues);
+  return result;
+}
+
+}  // namespace flyrun

@@ -35,7 +35,8 @@ struct ScanResult {
 /// migrations. Issues: "location-missing" (a location that does not exist),
 /// "malformed-name", "duplicate-version" (also across locations; names both
 /// files), "orphan-undo" (U file without a V file of its version),
-/// "duplicate-repeatable" (same description). ResolvedMigration::path is
+/// "duplicate-repeatable" (same description), "location-unreadable" (a
+/// directory that cannot be listed). ResolvedMigration::path is
 /// location/script; Issue::file is that path as a string.
 ScanResult ScanLocations(const std::vector<std::string>& locations);
 

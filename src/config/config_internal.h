@@ -1,0 +1,55 @@
+#pragma once
+
+// Pieces shared by the files of the config module; not part of its interface.
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+
+namespace flyrun::config_internal {
+
+/// One value as a source gave it, before parsing.
+struct RawValue {
+  std::string text;                              ///< scalar text
+  std::optional<std::vector<std::string>> list;  ///< locations given as a YAML sequence
+  std::string where;                             ///< "in conf/flyrun.yaml:4", "in FLYRUN_URL"
+  std::string file;                              ///< config file, when from one
+  int line = 0;                                  ///< 1-based line in `file`
+};
+
+/// The values of one source (file top level, environment block, environment
+/// variables, flags). Keys are config keys; placeholders are kept apart.
+struct Layer {
+  std::map<std::string, RawValue> values;
+  std::map<std::string, RawValue> placeholders;
+};
+
+/// A parsed config file: its top level and every environment block.
+struct FileLayers {
+  Layer top;
+  std::map<std::string, Layer> environments;
+};
+
+/// Reads and checks a YAML config file. `display` is the name used in
+/// messages, `path` the one opened. Throws Error(kUsage) for syntax errors,
+/// unknown keys and values of the wrong shape.
+FileLayers ReadConfigFile(const std::filesystem::path& path, const std::string& display);
+
+/// Whether `key` is one of ConfigKeys().
+bool IsConfigKey(const std::string& key);
+
+/// "unknown key 'x' <where>" with a "did you mean" hint when a key is close.
+[[noreturn]] void ThrowUnknownKey(const std::string& key, const std::string& where,
+                                  const std::string& file = {}, int line = 0);
+
+std::optional<bool> ParseBool(const std::string& text);
+std::optional<int> ParseCount(const std::string& text);
+
+/// Splits "a, b,,c" into {"a", "b", "c"}.
+std::vector<std::string> SplitList(const std::string& text);
+
+}  // namespace flyrun::config_internal
