@@ -131,7 +131,8 @@ int RunApp(int argc, char** argv) {
     commands.emplace_back(sub, std::move(run));
     return sub;
   };
-  add("migrate", "apply pending migrations", RunMigrate);
+  CLI::App* migrate = add("migrate", "apply pending migrations", RunMigrate);
+  migrate->add_flag("--dry-run", ctx.dry_run, "print the SQL that would run and change nothing");
   add("info", "show every migration and its state", RunInfo);
   CLI::App* validate =
       add("validate", "check migration files (and the history when a URL is set)", RunValidate);
@@ -139,6 +140,16 @@ int RunApp(int argc, char** argv) {
   validate->add_option("--dialect", ctx.dialect, "SQL dialect for offline checks without a URL")
       ->check(CLI::IsMember({"postgresql", "postgres", "mysql", "mariadb", "sqlite"}));
   add("repair", "remove failed history rows and realign checksums with the files", RunRepair);
+  add("baseline", "record baseline_version as applied, for a database that already has a schema",
+      RunBaseline);
+  add("clean", "drop every object in the schema (refused unless clean_enabled)", RunClean);
+  CLI::App* undo = add("undo", "revert the latest applied migration, or down to --target", RunUndo);
+  undo->add_flag("--dry-run", ctx.dry_run, "print the SQL that would run and change nothing");
+  CLI::App* wait = add("wait", "wait until the database accepts connections", RunWait);
+  std::string wait_timeout = "60s";
+  wait->add_option("--timeout", wait_timeout, "how long to wait (default 60s)");
+  CLI::App* create = add("new", "create the next V and U migration files", RunNew);
+  create->add_option("description", ctx.new_description, "what the migration does")->required();
 
   try {
     app.parse(argc, argv);
@@ -168,6 +179,11 @@ int RunApp(int argc, char** argv) {
       if (ctx.output == OutputFormat::kGithub && command_name != "validate")
         throw UsageError("--output github is for validate only");
       ctx.config = LoadConfig(InputsOf(g), CurrentEnvironment());
+      if (sub == wait) {
+        auto timeout = ParseDuration(wait_timeout);
+        if (!timeout) throw UsageError("--timeout: '" + wait_timeout + "' is not a duration");
+        ctx.wait_timeout = *timeout;
+      }
       secret = ctx.config.password;
       return static_cast<int>(run(ctx));
     }

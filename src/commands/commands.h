@@ -11,5 +11,14 @@ ExitCode RunMigrate(const CommandContext& ctx);
 ExitCode RunInfo(const CommandContext& ctx);
 ExitCode RunValidate(const CommandContext& ctx);
 ExitCode RunRepair(const CommandContext& ctx);
+ExitCode RunBaseline(const CommandContext& ctx);
+ExitCode RunClean(const CommandContext& ctx);
+ExitCode RunWait(const CommandContext& ctx);
+ExitCode RunNew(const CommandContext& ctx);
+ExitCode RunUndo(const CommandContext& ctx);
+
+/// Records config.baseline_version as a BASELINE row (baseline and
+/// baseline_on_migrate); Error(kUsage) for a malformed version.
+bool RecordBaseline(Driver& driver, const Config& config);
 
 }  // namespace flyrun

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -24,7 +25,9 @@ struct CommandContext {
   std::ostream* out = nullptr;  ///< results (stdout)
   bool offline = false;         ///< validate: files only
   bool dry_run = false;
-  std::string dialect;  ///< validate without a URL: "postgresql", "mysql", "sqlite"
+  std::string dialect;          ///< validate without a URL: "postgresql", "mysql", "sqlite"
+  std::string new_description;  ///< new: the description argument
+  std::chrono::milliseconds wait_timeout{60000};  ///< wait: how long to wait
 };
 
 /// Scanned migrations with checksums (repeatables' checksums cover the

@@ -71,11 +71,11 @@ int CountRemaining(StatementSource& source) {
 
 }  // namespace
 
-int RunScript(Driver& driver, const CommandContext& ctx, const ScriptRun& run) {
+int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& session,
+              const ScriptRun& run) {
   const ResolvedMigration& m = *run.migration;
   SplitOptions opts = SplitOptionsFor(ctx.config, driver.dialect());
-  opts.placeholders =
-      PlaceholdersFor(ctx.config, driver.CurrentUser(), driver.DatabaseName(), m.script);
+  opts.placeholders = PlaceholdersFor(ctx.config, session.user, session.database, m.script);
   auto source = StatementSource::Open(m.path.string(), opts);
   bool transactional = source->directives().transactional;
   bool atomic = transactional && driver.transactional_ddl();

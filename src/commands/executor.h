@@ -14,6 +14,13 @@ struct ScriptRun {
   bool record = true;        ///< write a history row
 };
 
+/// Facts about the session that placeholders need, asked once per command.
+struct SessionInfo {
+  std::string user;
+  std::string database;
+  static SessionInfo Of(Driver& driver) { return {driver.CurrentUser(), driver.DatabaseName()}; }
+};
+
 /// Runs a script statement by statement (streamed) and records it (SPEC 6):
 /// - transactional (the default): the statements and the history row in one
 ///   transaction; on PostgreSQL and SQLite a failure leaves nothing behind.
@@ -23,6 +30,7 @@ struct ScriptRun {
 /// Throws Error(kMigrationFailed) as "file:line: message" with the SQLSTATE,
 /// the statement's number and first line, and a hint; Error(kInterrupted) when a
 /// signal arrived (the transaction is rolled back). Returns the execution time in ms.
-int RunScript(Driver& driver, const CommandContext& ctx, const ScriptRun& run);
+int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& session,
+              const ScriptRun& run);
 
 }  // namespace flyrun

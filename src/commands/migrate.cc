@@ -1,8 +1,10 @@
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "commands/commands.h"
+#include "commands/dry_run.h"
 #include "commands/executor.h"
 #include "commands/output.h"
 #include "config/redact.h"
@@ -20,15 +22,19 @@ std::string Label(const ResolvedMigration& m) {
 void MaybeBaseline(Driver& driver, const Config& config,
                    const std::vector<AppliedMigration>& history) {
   if (!config.baseline_on_migrate || !history.empty() || driver.SchemaIsEmpty()) return;
-  auto v = Version::parse(config.baseline_version);
-  if (!v) throw UsageError("baseline_version: '" + config.baseline_version + "' is not a version");
-  AppliedMigration row;
-  row.version = v->str();
-  row.description = config.baseline_description;
-  row.type = "BASELINE";
-  row.script = config.baseline_description;
-  driver.InsertHistory(row);
-  spdlog::info("baselined the non-empty schema at version {}", v->str());
+  RecordBaseline(driver, config);
+  spdlog::info("baselined the non-empty schema at version {}", config.baseline_version);
+}
+
+/// Runs the callback scripts of `event` (beforeMigrate, afterEachMigrate...),
+/// each in its own transaction, without a history row.
+void RunCallbacks(Driver& driver, const CommandContext& ctx, const SessionInfo& session,
+                  const LoadedMigrations& loaded, const std::string& event) {
+  for (const auto& m : loaded.migrations) {
+    if (m.kind != MigrationKind::kCallback || m.event != event) continue;
+    spdlog::debug("callback {}", m.script);
+    RunScript(driver, ctx, session, {&m, "SQL", false});
+  }
 }
 
 }  // namespace
@@ -45,9 +51,17 @@ ExitCode RunMigrate(const CommandContext& ctx) {
   }
   ReconcileOptions ropts = ReconcileOptionsFor(config);
 
-  auto driver = Connect(config);
+  auto real = Connect(config);
   spdlog::debug("connected to {}", RedactUrl(config.url));
-  auto lock = driver->Lock(config.lock_timeout);
+  auto lock = real->Lock(config.lock_timeout);
+  std::ostringstream captured;
+  std::unique_ptr<DryRunDriver> dry;
+  Driver* driver = real.get();
+  if (ctx.dry_run) {
+    dry = std::make_unique<DryRunDriver>(*real,
+                                         ctx.output == OutputFormat::kJson ? captured : *ctx.out);
+    driver = dry.get();
+  }
   driver->EnsureHistoryTable();
   auto history = driver->ReadHistory();
   MaybeBaseline(*driver, config, history);
@@ -71,16 +85,33 @@ ExitCode RunMigrate(const CommandContext& ctx) {
 
   std::string initial = plan.current ? plan.current->str() : "";
   nlohmann::json applied = nlohmann::json::array();
-  for (const ResolvedMigration* m : plan.pending) {
-    spdlog::debug("migrating {}", Label(*m));
-    int ms = RunScript(*driver, ctx, {m, "SQL", true});
-    applied.push_back({{"version", m->version ? m->version->str() : ""},
-                       {"description", m->description},
-                       {"type", "SQL"},
-                       {"script", m->script},
-                       {"execution_time", ms}});
-    if (ctx.output == OutputFormat::kText)
-      *ctx.out << "Applied " << Label(*m) << " in " << ms << " ms\n";
+  bool text = ctx.output == OutputFormat::kText;
+  SessionInfo session = SessionInfo::Of(*driver);
+  try {
+    RunCallbacks(*driver, ctx, session, loaded, "beforeMigrate");
+    for (const ResolvedMigration* m : plan.pending) {
+      spdlog::debug("migrating {}", Label(*m));
+      if (ctx.dry_run && text) *ctx.out << "-- migrate " << Label(*m) << ": " << m->script << '\n';
+      RunCallbacks(*driver, ctx, session, loaded, "beforeEachMigrate");
+      int ms = RunScript(*driver, ctx, session, {m, "SQL", true});
+      RunCallbacks(*driver, ctx, session, loaded, "afterEachMigrate");
+      applied.push_back({{"version", m->version ? m->version->str() : ""},
+                         {"description", m->description},
+                         {"type", "SQL"},
+                         {"script", m->script},
+                         {"execution_time", ms}});
+      if (text && !ctx.dry_run) *ctx.out << "Applied " << Label(*m) << " in " << ms << " ms\n";
+    }
+    RunCallbacks(*driver, ctx, session, loaded, "afterMigrate");
+  } catch (const Error& e) {
+    if (e.code() == ExitCode::kMigrationFailed) {
+      try {
+        RunCallbacks(*driver, ctx, session, loaded, "afterMigrateError");
+      } catch (const Error& callback_error) {
+        spdlog::error("afterMigrateError callback failed: {}", callback_error.what());
+      }
+    }
+    throw;
   }
   std::string now_at = initial;
   for (const ResolvedMigration* m : plan.pending)
@@ -96,7 +127,11 @@ ExitCode RunMigrate(const CommandContext& ctx) {
         {"target_schema_version", now_at.empty() ? nullptr : nlohmann::json(now_at)},
         {"migrations_executed", applied.size()},
         {"migrations", applied}};
+    if (ctx.dry_run) j["sql"] = captured.str();
     *ctx.out << j.dump(2) << '\n';
+  } else if (ctx.dry_run) {
+    *ctx.out << "-- dry run: " << plan.pending.size()
+             << " migration(s) would be applied; nothing was changed\n";
   } else if (plan.pending.empty()) {
     *ctx.out << "Schema is up to date" << (now_at.empty() ? "" : " at version " + now_at)
              << ": no migration to apply\n";

@@ -1,0 +1,55 @@
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "commands/commands.h"
+
+namespace flyrun {
+
+bool RecordBaseline(Driver& driver, const Config& config) {
+  auto v = Version::parse(config.baseline_version);
+  if (!v) {
+    throw UsageError("baseline_version: '" + config.baseline_version + "' is not a version",
+                     "use a version such as 1 or 2.3");
+  }
+  AppliedMigration row;
+  row.version = v->str();
+  row.description = config.baseline_description;
+  row.type = "BASELINE";
+  row.script = config.baseline_description;
+  driver.InsertHistory(row);
+  return true;
+}
+
+ExitCode RunBaseline(const CommandContext& ctx) {
+  const Config& config = ctx.config;
+  auto driver = Connect(config);
+  auto lock = driver->Lock(config.lock_timeout);
+  driver->EnsureHistoryTable();
+  auto history = driver->ReadHistory();
+  if (!history.empty()) {
+    bool baselined = false;
+    for (const auto& h : history) baselined |= h.type == "BASELINE";
+    throw Error(ExitCode::kValidation,
+                baselined ? "the schema is already baselined"
+                          : "cannot baseline: the history table already has " +
+                                std::to_string(history.size()) + " row(s)",
+                "baseline is for a database whose schema predates flyrun; see `flyrun info`");
+  }
+  RecordBaseline(*driver, config);
+  std::string version = Version::parse(config.baseline_version)->str();
+  if (ctx.output == OutputFormat::kJson) {
+    *ctx.out << nlohmann::json({{"command", "baseline"},
+                                {"success", true},
+                                {"baseline_version", version},
+                                {"baseline_description", config.baseline_description}})
+                    .dump(2)
+             << '\n';
+  } else {
+    *ctx.out << "Baselined the schema at version " << version << " (" << config.baseline_description
+             << ")\n";
+  }
+  return ExitCode::kSuccess;
+}
+
+}  // namespace flyrun

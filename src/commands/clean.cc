@@ -1,0 +1,31 @@
+#include <nlohmann/json.hpp>
+
+#include "commands/commands.h"
+#include "config/redact.h"
+
+namespace flyrun {
+
+ExitCode RunClean(const CommandContext& ctx) {
+  const Config& config = ctx.config;
+  if (!config.clean_enabled) {
+    throw UsageError("clean is disabled: it drops every object in the schema",
+                     "set clean_enabled: true (or --clean-enabled, FLYRUN_CLEAN_ENABLED=true) "
+                     "for databases you really mean to wipe");
+  }
+  auto driver = Connect(config);
+  auto lock = driver->Lock(config.lock_timeout);
+  driver->Clean();
+  if (ctx.output == OutputFormat::kJson) {
+    *ctx.out << nlohmann::json(
+                    {{"command", "clean"}, {"success", true}, {"database", RedactUrl(config.url)}})
+                    .dump(2)
+             << '\n';
+  } else {
+    *ctx.out << "Cleaned "
+             << (config.schema.empty() ? "the default schema" : "schema " + config.schema) << " of "
+             << RedactUrl(config.url) << '\n';
+  }
+  return ExitCode::kSuccess;
+}
+
+}  // namespace flyrun

@@ -1,0 +1,80 @@
+#include "commands/dry_run.h"
+
+namespace flyrun {
+namespace {
+
+std::string Literal(const std::optional<std::string>& value) {
+  if (!value) return "NULL";
+  std::string out = "'";
+  for (char c : *value) {
+    if (c == '\'') out.push_back('\'');
+    out.push_back(c);
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+void DryRunDriver::Begin() {
+  out_ << "BEGIN;\n";
+  in_tx_ = true;
+}
+
+void DryRunDriver::Commit() {
+  out_ << "COMMIT;\n";
+  in_tx_ = false;
+}
+
+void DryRunDriver::Rollback() noexcept { in_tx_ = false; }
+
+void DryRunDriver::Execute(const Statement& statement) {
+  bool needs_delimiter =
+      dialect() == Dialect::kMysql && statement.sql.find(';') != std::string::npos;
+  if (needs_delimiter) {
+    out_ << "DELIMITER $$\n" << statement.sql << "$$\nDELIMITER ;\n";
+  } else {
+    out_ << statement.sql << ";\n";
+  }
+  if (statement.copy_data) {
+    std::string chunk;
+    while (statement.copy_data->Next(chunk)) out_ << chunk;
+    out_ << "\\.\n";
+  }
+}
+
+void DryRunDriver::EnsureHistoryTable() {
+  if (!real_.HistoryTableExists())
+    out_ << "-- create the history table " << history_table_sql() << "\n";
+}
+
+void DryRunDriver::InsertHistory(const AppliedMigration& row) {
+  if (next_rank_ == 0) {
+    int max = 0;
+    for (const auto& h : real_.ReadHistory()) max = std::max(max, h.installed_rank);
+    next_rank_ = max + 1;
+  }
+  out_ << "INSERT INTO " << history_table_sql()
+       << " (installed_rank, version, description, type, script, checksum, installed_by, "
+          "installed_on, execution_time, success) VALUES ("
+       << next_rank_++ << ", " << Literal(row.version) << ", " << Literal(row.description) << ", "
+       << Literal(row.type) << ", " << Literal(row.script) << ", " << Literal(row.checksum) << ", "
+       << Literal(real_.CurrentUser()) << ", CURRENT_TIMESTAMP, " << row.execution_time << ", "
+       << (row.success ? "TRUE" : "FALSE") << ");\n";
+}
+
+void DryRunDriver::DeleteHistory(int installed_rank) {
+  out_ << "DELETE FROM " << history_table_sql() << " WHERE installed_rank = " << installed_rank
+       << ";\n";
+}
+
+void DryRunDriver::UpdateHistory(int installed_rank, const std::optional<std::string>& checksum,
+                                 const std::string& description, bool success) {
+  out_ << "UPDATE " << history_table_sql() << " SET checksum = " << Literal(checksum)
+       << ", description = " << Literal(description)
+       << ", success = " << (success ? "TRUE" : "FALSE")
+       << " WHERE installed_rank = " << installed_rank << ";\n";
+}
+
+void DryRunDriver::Clean() { out_ << "-- drop every object in the schema\n"; }
+
+}  // namespace flyrun

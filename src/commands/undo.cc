@@ -1,0 +1,106 @@
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "commands/commands.h"
+#include "commands/dry_run.h"
+#include "commands/executor.h"
+#include "commands/output.h"
+
+namespace flyrun {
+
+ExitCode RunUndo(const CommandContext& ctx) {
+  const Config& config = ctx.config;
+  RequireUrl(config);
+  LoadedMigrations loaded = LoadMigrations(config);
+  if (!loaded.issues.empty()) {
+    PrintIssues(ctx, loaded.issues);
+    throw Error(ExitCode::kValidation, "fix the migration file problems before undo");
+  }
+  std::optional<Version> target;
+  if (!config.target.empty() && config.target != "latest") target = Version::parse(config.target);
+
+  auto real = Connect(config);
+  auto lock = real->Lock(config.lock_timeout);
+  std::ostringstream captured;
+  std::unique_ptr<DryRunDriver> dry;
+  Driver* driver = real.get();
+  if (ctx.dry_run) {
+    dry = std::make_unique<DryRunDriver>(*real,
+                                         ctx.output == OutputFormat::kJson ? captured : *ctx.out);
+    driver = dry.get();
+  }
+  driver->EnsureHistoryTable();
+  Plan plan = Reconcile(loaded.migrations, driver->ReadHistory(), {});
+  if (!plan.failed.empty()) {
+    throw Error(ExitCode::kMigrationFailed, "a failed migration is recorded; refusing to undo",
+                "clean up by hand, then run `flyrun repair`");
+  }
+
+  // Applied versions, highest first; without --target only the highest.
+  std::vector<const InfoRow*> applied;
+  for (const auto& r : plan.rows) {
+    if (r.category == "Versioned" &&
+        (r.state == MigrationState::kSuccess || r.state == MigrationState::kOutOfOrder))
+      applied.push_back(&r);
+  }
+  std::sort(applied.begin(), applied.end(), [](const InfoRow* a, const InfoRow* b) {
+    return *Version::parse(b->version) < *Version::parse(a->version);
+  });
+  if (!target && applied.size() > 1) applied.resize(1);
+  if (target) {
+    std::erase_if(applied,
+                  [&](const InfoRow* r) { return !(*target < *Version::parse(r->version)); });
+  }
+
+  std::map<std::string, const ResolvedMigration*> undo_files;
+  for (const auto& m : loaded.migrations)
+    if (m.kind == MigrationKind::kUndo) undo_files[m.version->str()] = &m;
+  std::vector<const ResolvedMigration*> scripts;
+  for (const InfoRow* r : applied) {
+    auto it = undo_files.find(r->version);
+    if (it == undo_files.end()) {
+      throw Error(ExitCode::kValidation,
+                  "version " + r->version + " (" + r->script + ") has no undo file",
+                  "write U" + r->version + "__" + r->script.substr(r->script.find("__") + 2) +
+                      " beside it, or revert by hand in a new versioned migration");
+    }
+    scripts.push_back(it->second);
+  }
+
+  nlohmann::json undone = nlohmann::json::array();
+  SessionInfo session = SessionInfo::Of(*driver);
+  for (const ResolvedMigration* u : scripts) {
+    if (ctx.dry_run && ctx.output == OutputFormat::kText)
+      *ctx.out << "-- undo version " << u->version->str() << " (" << u->script << ")\n";
+    int ms = RunScript(*driver, ctx, session, {u, "UNDO_SQL", true});
+    undone.push_back({{"version", u->version->str()},
+                      {"description", u->description},
+                      {"script", u->script},
+                      {"execution_time", ms}});
+    if (!ctx.dry_run && ctx.output == OutputFormat::kText)
+      *ctx.out << "Undid version " << u->version->str() << " (" << u->description << ") in " << ms
+               << " ms\n";
+  }
+  if (ctx.output == OutputFormat::kJson) {
+    nlohmann::json j = {{"command", "undo"},
+                        {"success", true},
+                        {"dry_run", ctx.dry_run},
+                        {"migrations_undone", undone.size()},
+                        {"migrations", undone}};
+    if (ctx.dry_run) j["sql"] = captured.str();
+    *ctx.out << j.dump(2) << '\n';
+  } else if (scripts.empty()) {
+    *ctx.out << "Nothing to undo\n";
+  } else if (ctx.dry_run) {
+    *ctx.out << "-- dry run: " << scripts.size() << " undo script(s) shown; nothing was changed\n";
+  } else {
+    *ctx.out << "Undid " << scripts.size() << " migration" << (scripts.size() == 1 ? "" : "s")
+             << '\n';
+  }
+  return ExitCode::kSuccess;
+}
+
+}  // namespace flyrun

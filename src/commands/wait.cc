@@ -1,0 +1,31 @@
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "commands/commands.h"
+#include "config/redact.h"
+
+namespace flyrun {
+
+ExitCode RunWait(const CommandContext& ctx) {
+  Config config = ctx.config;
+  RequireUrl(config);
+  // Retry connection failures (not authentication failures) until the timeout.
+  auto interval = config.connect_retry_interval.count() > 0 ? config.connect_retry_interval
+                                                            : std::chrono::milliseconds(1000);
+  config.connect_retry_interval = interval;
+  config.connect_retries = static_cast<int>(ctx.wait_timeout / interval) + 1;
+  auto start = std::chrono::steady_clock::now();
+  auto driver = Connect(config);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  start)
+                .count();
+  if (ctx.output == OutputFormat::kJson) {
+    *ctx.out << nlohmann::json({{"command", "wait"}, {"success", true}, {"waited_ms", ms}}).dump(2)
+             << '\n';
+  } else {
+    *ctx.out << RedactUrl(config.url) << " accepts connections (waited " << ms << " ms)\n";
+  }
+  return ExitCode::kSuccess;
+}
+
+}  // namespace flyrun
