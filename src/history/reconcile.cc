@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace flyrun {
 
@@ -73,7 +74,7 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
   // Replay the history in rank order to find each version's current state.
   std::map<Version, VersionHistory> versions;
   std::optional<Version> baseline;
-  std::optional<Version> highest_seen;  // highest version applied so far, in rank order
+  std::set<Version> applied_now;  // versions applied at this point of the replay
   for (const auto& h : history) {
     if (!h.success) plan.failed.push_back(h);
     if (!h.version) continue;
@@ -83,11 +84,12 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
     vh.last = &h;
     if (h.success && (h.type == "SQL" || h.type == "BASELINE")) {
       vh.applied = &h;
-      vh.out_of_order = highest_seen && *v < *highest_seen;
+      vh.out_of_order = !applied_now.empty() && *v < *applied_now.rbegin();
       if (h.type == "BASELINE") baseline = *v;
-      if (!highest_seen || *highest_seen < *v) highest_seen = *v;
+      applied_now.insert(*v);
     } else if (h.success && h.type == "UNDO_SQL") {
       vh.applied = nullptr;
+      applied_now.erase(*v);
     }
   }
   for (const auto& [v, vh] : versions) {

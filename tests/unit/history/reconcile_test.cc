@@ -138,6 +138,11 @@ TEST(Reconcile, UndoneVersionIsPendingAgain) {
   EXPECT_EQ(StateOf(p, "2"), MigrationState::kUndone);
   EXPECT_EQ(PendingVersions(p), (std::vector<std::string>{"2"}));
   EXPECT_EQ(p.current->str(), "1");
+
+  // Re-applied after the undo, it is in order again.
+  Plan again =
+      Reconcile(files, {H(1, "1"), H(2, "2"), H(3, "2", "u", true, "UNDO_SQL"), H(4, "2")}, {});
+  EXPECT_EQ(StateOf(again, "2"), MigrationState::kSuccess);
 }
 
 TEST(Reconcile, RepeatablesOutdatedSupersededAndMissing) {

@@ -1,0 +1,242 @@
+// End-to-end tests of undo, baseline, repair, clean, new, dry-run, target,
+// out-of-order, callbacks and placeholders on SQLite.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.h"
+
+namespace flyrun::test {
+namespace {
+
+class CliCommands : public ::testing::Test {
+ protected:
+  TempDir dir;
+  std::string db_path() const { return (dir.path() / "app.db").string(); }
+
+  RunResult Run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    if (!env.count("FLYRUN_URL")) env["FLYRUN_URL"] = "sqlite:" + db_path();
+    return RunFlyrun(args, dir.path(), env);
+  }
+
+  /// Schema and data of the database, history table excluded, as text.
+  std::string Dump() {
+    SQLite::Database db(db_path());
+    std::string out;
+    SQLite::Statement objects(db,
+                              "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE "
+                              "'flyrun_%' AND name NOT LIKE 'sqlite_%' ORDER BY type, name");
+    std::vector<std::string> tables;
+    while (objects.executeStep()) {
+      out += objects.getColumn(0).getString() + " " + objects.getColumn(1).getString() + ": " +
+             objects.getColumn(2).getString() + "\n";
+      if (objects.getColumn(0).getString() == "table")
+        tables.push_back(objects.getColumn(1).getString());
+    }
+    for (const auto& t : tables) {
+      SQLite::Statement rows(db, "SELECT * FROM \"" + t + "\" ORDER BY 1");
+      while (rows.executeStep()) {
+        out += t + ":";
+        for (int i = 0; i < rows.getColumnCount(); ++i) out += " " + rows.getColumn(i).getString();
+        out += "\n";
+      }
+    }
+    return out;
+  }
+
+  std::string HistoryDump() {
+    SQLite::Database db(db_path());
+    std::string out;
+    SQLite::Statement q(db,
+                        "SELECT installed_rank, version, type, success FROM flyrun_schema_history");
+    while (q.executeStep())
+      out += q.getColumn(0).getString() + q.getColumn(1).getString() + q.getColumn(2).getString() +
+             q.getColumn(3).getString() + "\n";
+    return out;
+  }
+
+  std::vector<std::string> States() {
+    auto r = Run({"info", "--output", "json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::string> out;
+    auto doc = nlohmann::json::parse(r.out);
+    for (const auto& m : doc["migrations"])
+      out.push_back(m["version"].get<std::string>() + ":" + m["state"].get<std::string>());
+    return out;
+  }
+
+  void WriteExample() {
+    dir.Write("sql/V1__users.sql",
+              "CREATE TABLE users (id INT PRIMARY KEY, name TEXT);\n"
+              "INSERT INTO users VALUES (1, 'ada');\n");
+    dir.Write("sql/U1__users.sql", "DROP TABLE users;\n");
+    dir.Write("sql/V2__orders.sql",
+              "CREATE TABLE orders (id INT, user_id INT);\n"
+              "CREATE INDEX orders_user ON orders (user_id);\n"
+              "INSERT INTO orders VALUES (1, 1);\n");
+    dir.Write("sql/U2__orders.sql", "DROP TABLE orders;\n");
+    dir.Write("sql/V3__status.sql", "ALTER TABLE users ADD COLUMN status TEXT DEFAULT 'x';\n");
+    dir.Write("sql/U3__status.sql", "ALTER TABLE users DROP COLUMN status;\n");
+  }
+};
+
+TEST_F(CliCommands, DryRunChangesNothingAndPrintsTheSql) {
+  WriteExample();
+  ASSERT_EQ(Run({"migrate", "--target", "1"}).exit_code, 0);
+  std::string before = Dump(), history_before = HistoryDump();
+  auto r = Run({"migrate", "--dry-run", "--placeholder", "x=y"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("CREATE TABLE orders"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("INSERT INTO \"flyrun_schema_history\""), std::string::npos) << r.out;
+  EXPECT_EQ(Dump(), before);
+  EXPECT_EQ(HistoryDump(), history_before);
+
+  auto undo = Run({"undo", "--dry-run"});
+  ASSERT_EQ(undo.exit_code, 0) << undo.err;
+  EXPECT_NE(undo.out.find("DROP TABLE users"), std::string::npos) << undo.out;
+  EXPECT_EQ(Dump(), before);
+  EXPECT_EQ(HistoryDump(), history_before);
+}
+
+TEST_F(CliCommands, MigrateUndoMigrateRoundTrips) {
+  WriteExample();
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  std::string migrated = Dump();
+  auto undo = Run({"undo", "--target", "1"});
+  ASSERT_EQ(undo.exit_code, 0) << undo.err;
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Undone", "3:Undone"}));
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  EXPECT_EQ(Dump(), migrated);
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Success", "3:Success"}));
+}
+
+TEST_F(CliCommands, UndoWithoutUndoFileIsAClearError) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  auto r = Run({"undo"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("no undo file"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("U1__a.sql"), std::string::npos) << r.err;
+}
+
+TEST_F(CliCommands, TargetAndOutOfOrder) {
+  WriteExample();
+  ASSERT_EQ(Run({"migrate", "--target", "1"}).exit_code, 0);
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Pending", "3:Pending"}));
+  auto info = Run({"info", "--target", "2", "--output", "json"});
+  EXPECT_NE(info.out.find("Above Target"), std::string::npos);
+
+  dir.Write("sql/V5__late.sql", "CREATE TABLE late (id INT);\n");
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  dir.Write("sql/V4__early.sql", "CREATE TABLE early (id INT);\n");
+  EXPECT_EQ(States().at(3), "4:Ignored");
+  auto refused = Run({"migrate"});
+  EXPECT_EQ(refused.exit_code, 3) << refused.out << refused.err;
+  EXPECT_NE(refused.out.find("V4__early.sql"), std::string::npos) << refused.out;
+  ASSERT_EQ(Run({"migrate", "--out-of-order"}).exit_code, 0);
+  EXPECT_EQ(States().at(3), "4:Out of Order");
+}
+
+TEST_F(CliCommands, BaselineAndBelowBaseline) {
+  {
+    SQLite::Database db(db_path(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    // A schema that predates flyrun: what V1 and V2 would have created.
+    db.exec("CREATE TABLE users (id INT PRIMARY KEY, name TEXT)");
+    db.exec("CREATE TABLE orders (id INT, user_id INT)");
+  }
+  WriteExample();
+  auto r = Run({"migrate", "--baseline-on-migrate", "--baseline-version", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Below Baseline", "2:Baseline", "3:Success"}));
+  auto again = Run({"baseline"});
+  EXPECT_EQ(again.exit_code, 3);
+}
+
+TEST_F(CliCommands, RepairRemovesFailedRowsAndRealignsChecksums) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT); -- reviewed\n");
+  EXPECT_EQ(Run({"validate"}).exit_code, 3);
+  auto r = Run({"repair"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("realigned version 1"), std::string::npos) << r.out;
+  EXPECT_EQ(Run({"validate"}).exit_code, 0);
+
+  // A failed row (as left by a non-transactional script) blocks migrate until repair.
+  dir.Write("sql/V2__b.sql", "-- flyrun:transaction=false\nCREATE TABLE b (id INT);\nBOGUS;\n");
+  auto failed = Run({"migrate"});
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_NE(failed.err.find("statements 1-1 of this script ran before it"), std::string::npos)
+      << failed.err;
+  EXPECT_EQ(States().at(1), "2:Failed");
+  auto refused = Run({"migrate"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("repair"), std::string::npos) << refused.err;
+  dir.Write("sql/V2__b.sql",
+            "-- flyrun:transaction=false\nCREATE TABLE IF NOT EXISTS b (id INT);\n");
+  ASSERT_EQ(Run({"repair"}).exit_code, 0);
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  EXPECT_EQ(States().at(1), "2:Success");
+}
+
+TEST_F(CliCommands, CleanIsRefusedUnlessEnabled) {
+  WriteExample();
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  auto refused = Run({"clean"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(Dump(), "");
+  ASSERT_EQ(Run({"clean"}, {{"FLYRUN_CLEAN_ENABLED", "true"}}).exit_code, 0);
+  EXPECT_EQ(Dump(), "");
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Pending", "2:Pending", "3:Pending"}));
+}
+
+TEST_F(CliCommands, NewNumbersLikeTheExistingFiles) {
+  dir.Write("sql/V009__a.sql", "SELECT 1;\n");
+  auto r = Run({"new", "add payments"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "sql/V010__add_payments.sql"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "sql/U010__add_payments.sql"));
+  EXPECT_EQ(Run({"validate"}).exit_code, 0);
+}
+
+TEST_F(CliCommands, PlaceholdersAndCallbacks) {
+  dir.Write("sql/V1__a.sql",
+            "-- ${not_replaced_in_comments}\n"
+            "CREATE TABLE ${table_name} (v TEXT);\n"
+            "INSERT INTO ${table_name} VALUES ('${greeting}'), ('${flyrun:filename}');\n");
+  dir.Write("sql/beforeMigrate.sql",
+            "CREATE TABLE IF NOT EXISTS log (e TEXT);\nINSERT INTO log VALUES ('before');\n");
+  dir.Write("sql/afterEachMigrate.sql", "INSERT INTO log VALUES ('after each');\n");
+  dir.Write("sql/afterMigrate.sql", "INSERT INTO log VALUES ('after');\n");
+  auto r = Run({"migrate", "--placeholder", "table_name=greetings"},
+               {{"FLYRUN_PLACEHOLDERS_GREETING", "hello"}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  SQLite::Database db(db_path());
+  EXPECT_EQ(db.execAndGet("SELECT group_concat(v, ',') FROM greetings").getString(),
+            "hello,V1__a.sql");
+  EXPECT_EQ(db.execAndGet("SELECT group_concat(e, ',') FROM log").getString(),
+            "before,after each,after");
+
+  dir.Write("sql/V2__b.sql", "SELECT '${missing}';\n");
+  auto unknown = Run({"validate"});
+  EXPECT_EQ(unknown.exit_code, 3);
+  EXPECT_NE(unknown.out.find("V2__b.sql"), std::string::npos) << unknown.out;
+  EXPECT_NE(unknown.out.find("missing"), std::string::npos) << unknown.out;
+}
+
+TEST_F(CliCommands, EnvironmentsFromTheConfigFile) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("conf/flyrun.yaml",
+            "url: sqlite:default.db\nenvironments:\n  staging:\n    url: sqlite:staging.db\n");
+  auto r = RunFlyrun({"migrate", "--env", "staging"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "staging.db"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "default.db"));
+  auto bad = RunFlyrun({"migrate", "--env", "prod"}, dir.path());
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("staging"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace flyrun::test
