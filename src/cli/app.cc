@@ -148,6 +148,11 @@ int RunApp(int argc, char** argv) {
   CLI::App* wait = add("wait", "wait until the database accepts connections", RunWait);
   std::string wait_timeout = "60s";
   wait->add_option("--timeout", wait_timeout, "how long to wait (default 60s)");
+  CLI::App* exec =
+      add("exec", "container entrypoint: wait for the database, migrate, then exec CMD", RunExec);
+  exec->add_option("--timeout", wait_timeout, "how long to wait for the database (default 60s)");
+  exec->add_option("command", ctx.exec_args, "the command to run after migrating (after --)")
+      ->required();
   CLI::App* create = add("new", "create the next V and U migration files", RunNew);
   create->add_option("description", ctx.new_description, "what the migration does")->required();
 
@@ -179,7 +184,7 @@ int RunApp(int argc, char** argv) {
       if (ctx.output == OutputFormat::kGithub && command_name != "validate")
         throw UsageError("--output github is for validate only");
       ctx.config = LoadConfig(InputsOf(g), CurrentEnvironment());
-      if (sub == wait) {
+      if (sub == wait || sub == exec) {
         auto timeout = ParseDuration(wait_timeout);
         if (!timeout) throw UsageError("--timeout: '" + wait_timeout + "' is not a duration");
         ctx.wait_timeout = *timeout;

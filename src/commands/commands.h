@@ -16,6 +16,9 @@ ExitCode RunClean(const CommandContext& ctx);
 ExitCode RunWait(const CommandContext& ctx);
 ExitCode RunNew(const CommandContext& ctx);
 ExitCode RunUndo(const CommandContext& ctx);
+/// Waits for the database, migrates under the lock, then execvp()s
+/// ctx.exec_args; returns only on failure (CMD is never started then).
+ExitCode RunExec(const CommandContext& ctx);
 
 /// Records config.baseline_version as a BASELINE row (baseline and
 /// baseline_on_migrate); Error(kUsage) for a malformed version.

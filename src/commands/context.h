@@ -27,7 +27,8 @@ struct CommandContext {
   bool dry_run = false;
   std::string dialect;          ///< validate without a URL: "postgresql", "mysql", "sqlite"
   std::string new_description;  ///< new: the description argument
-  std::chrono::milliseconds wait_timeout{60000};  ///< wait: how long to wait
+  std::chrono::milliseconds wait_timeout{60000};  ///< wait, exec: how long to wait
+  std::vector<std::string> exec_args;             ///< exec: the command to run after migrating
 };
 
 /// Scanned migrations with checksums (repeatables' checksums cover the

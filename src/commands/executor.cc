@@ -105,6 +105,16 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
         driver.Execute(st);
       } catch (const Error& cause) {
         if (cause.code() != ExitCode::kMigrationFailed) throw;
+        if (Interrupted()) {  // the driver aborted the statement because of the signal
+          tx.reset();
+          if (!atomic && run.record) {  // part of it may be committed: never silently
+            row.success = false;
+            row.execution_time = elapsed_ms();
+            driver.InsertHistory(row);
+          }
+          throw Error(ExitCode::kInterrupted,
+                      "interrupted by signal during " + m.script + (atomic ? "; rolled back" : ""));
+        }
         int total = st.index + CountRemaining(*source);
         Error annotated = Annotate(
             cause, m, st, total, transactional, !atomic,

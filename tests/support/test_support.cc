@@ -18,24 +18,36 @@ extern char** environ;
 
 namespace flyrun::test {
 
+namespace {
+
+struct Spawnable {
+  std::vector<std::string> argv_strings, env_strings;
+  std::vector<char*> argv, envp;
+  Spawnable(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+    for (char** e = environ; *e; ++e) {
+      std::string kv = *e;
+      if (kv.rfind("FLYRUN_", 0) == 0) continue;
+      env_strings.push_back(kv);
+    }
+    for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+    argv_strings.push_back(FLYRUN_BINARY);
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    for (auto& str : argv_strings) argv.push_back(str.data());
+    argv.push_back(nullptr);
+    for (auto& str : env_strings) envp.push_back(str.data());
+    envp.push_back(nullptr);
+  }
+};
+
+int ExitCodeOf(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
 RunResult RunFlyrun(const std::vector<std::string>& args, const std::filesystem::path& cwd,
                     const std::map<std::string, std::string>& env) {
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) {
-    std::string kv = *e;
-    if (kv.rfind("FLYRUN_", 0) == 0) continue;
-    env_strings.push_back(kv);
-  }
-  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
-
-  std::vector<std::string> argv_strings{FLYRUN_BINARY};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv, envp;
-  for (auto& s : argv_strings) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-
+  Spawnable sp(args, env);
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe failed");
@@ -46,11 +58,11 @@ RunResult RunFlyrun(const std::vector<std::string>& args, const std::filesystem:
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
   pid_t pid;
-  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  int rc = posix_spawn(&pid, sp.argv[0], &actions, nullptr, sp.argv.data(), sp.envp.data());
   posix_spawn_file_actions_destroy(&actions);
   close(out_pipe[1]);
   close(err_pipe[1]);
-  if (rc != 0) throw std::runtime_error("cannot start " + argv_strings[0]);
+  if (rc != 0) throw std::runtime_error("cannot start " + sp.argv_strings[0]);
 
   RunResult result;
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
@@ -73,8 +85,42 @@ RunResult RunFlyrun(const std::vector<std::string>& args, const std::filesystem:
   }
   int status = 0;
   waitpid(pid, &status, 0);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.exit_code = ExitCodeOf(status);
   return result;
+}
+
+Background StartFlyrun(const std::vector<std::string>& args, const std::filesystem::path& cwd,
+                       const std::map<std::string, std::string>& env) {
+  static int counter = 0;
+  Spawnable sp(args, env);
+  Background bg;
+  std::string tag = std::to_string(getpid()) + "-" + std::to_string(counter++);
+  bg.out_file = cwd / ("bg-" + tag + ".out");
+  bg.err_file = cwd / ("bg-" + tag + ".err");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, bg.out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, bg.err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+  pid_t pid;
+  int rc = posix_spawn(&pid, sp.argv[0], &actions, nullptr, sp.argv.data(), sp.envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + sp.argv_strings[0]);
+  bg.pid = pid;
+  return bg;
+}
+
+RunResult Wait(const Background& process) {
+  int status = 0;
+  waitpid(process.pid, &status, 0);
+  RunResult r;
+  r.exit_code = ExitCodeOf(status);
+  r.out = ReadFile(process.out_file);
+  r.err = ReadFile(process.err_file);
+  return r;
 }
 
 TempDir::TempDir() {

@@ -20,6 +20,19 @@ RunResult RunFlyrun(const std::vector<std::string>& args,
                     const std::filesystem::path& cwd = std::filesystem::current_path(),
                     const std::map<std::string, std::string>& env = {});
 
+/// A flyrun started in the background (for signal, lock and concurrency tests).
+struct Background {
+  int pid = -1;
+  std::filesystem::path out_file, err_file;  ///< where its stdout and stderr go
+};
+
+/// Starts flyrun like RunFlyrun but returns at once; output goes to files in `cwd`.
+Background StartFlyrun(const std::vector<std::string>& args, const std::filesystem::path& cwd,
+                       const std::map<std::string, std::string>& env = {});
+
+/// Waits for it and returns its exit code (128+signal when killed) and output.
+RunResult Wait(const Background& process);
+
 /// A fresh directory under the system temp dir, removed on destruction.
 class TempDir {
  public:

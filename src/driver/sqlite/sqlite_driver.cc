@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/interrupt.h"
 #include "driver/common/history_sql.h"
 
 namespace flyrun {
@@ -68,6 +69,9 @@ class SqliteDriver : public Driver {
         table_(options.table),
         db_(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
     db_.setBusyTimeout(10000);
+    // Lets SIGINT/SIGTERM abort a long statement instead of waiting for it.
+    sqlite3_progress_handler(
+        db_.getHandle(), 10000, [](void*) { return Interrupted() ? 1 : 0; }, nullptr);
     db_.exec("PRAGMA foreign_keys = ON");
     if (!options.init_sql.empty()) Run(options.init_sql);
   }

@@ -1,0 +1,44 @@
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
+#include "commands/commands.h"
+
+namespace flyrun {
+
+ExitCode RunExec(const CommandContext& ctx) {
+  if (ctx.exec_args.empty()) {
+    throw UsageError("exec: no command given", "use: flyrun exec -- CMD [ARGS...]");
+  }
+  // Wait for the database like `wait` does, unless connect_retries says otherwise.
+  CommandContext migrate_ctx = ctx;
+  // The app owns stdout from here on; what flyrun did goes with its logs.
+  migrate_ctx.out = &std::cerr;
+  if (migrate_ctx.config.connect_retries == 0) {
+    auto interval = migrate_ctx.config.connect_retry_interval.count() > 0
+                        ? migrate_ctx.config.connect_retry_interval
+                        : std::chrono::milliseconds(1000);
+    migrate_ctx.config.connect_retry_interval = interval;
+    migrate_ctx.config.connect_retries = static_cast<int>(ctx.wait_timeout / interval) + 1;
+  }
+  ExitCode code = RunMigrate(migrate_ctx);
+  if (code != ExitCode::kSuccess) return code;
+  ctx.out->flush();
+  std::fflush(nullptr);
+  spdlog::default_logger()->flush();
+
+  // Replace this process: no flyrun remains, the app gets the signals.
+  std::vector<char*> argv;
+  std::vector<std::string> args = ctx.exec_args;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  execvp(argv[0], argv.data());
+  int err = errno;
+  throw UsageError("exec: cannot run '" + args[0] + "': " + std::strerror(err),
+                   "check the command name and that it is on PATH in the container");
+}
+
+}  // namespace flyrun
