@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # There is no Docker engine here, so check the runtime stage statically: every
-# shared library the built binary needs (ldd) must come from a package in the
-# Dockerfile's RUNTIME_PACKAGES list.
+# shared library the built binary links directly (its ELF NEEDED entries,
+# resolved with ldd) must come from a package in the Dockerfile's
+# RUNTIME_PACKAGES list; apt installs their own dependencies.
 #   scripts/check-docker-libs.sh [path/to/flyrun]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,7 +25,12 @@ while read -r lib path; do
     echo "missing from RUNTIME_PACKAGES: $pkg (provides $lib)" >&2
     missing=1
   fi
-done < <(ldd "$binary" | awk '/=>/ && $3 ~ /^\// {print $1, $3}')
+done < <(join <(objdump -p "$binary" | awk '/NEEDED/ {print $2}' | sort) \
+              <(ldd "$binary" | awk '/=>/ && $3 ~ /^\// {print $1, $3}' | sort))
+# Every listed package must exist, or the image build fails.
+for pkg in $listed; do
+  apt-cache show "$pkg" >/dev/null 2>&1 || { echo "RUNTIME_PACKAGES names an unknown package: $pkg" >&2; missing=1; }
+done
 if [ "$missing" = 0 ]; then
   echo "docker runtime stage covers every library of $(basename "$binary")"
 fi
