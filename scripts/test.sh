@@ -32,6 +32,9 @@ failed=0
 log "building (dev preset: warnings as errors)"
 build_preset dev
 
+log "checking the docker runtime stage's library list against the binary"
+"$root/scripts/check-docker-libs.sh" "$root/build/dev/src/cli/flyrun" || failed=1
+
 log "starting PostgreSQL and MariaDB on loopback"
 pg_start
 mariadb_start
