@@ -78,6 +78,13 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
   opts.placeholders = PlaceholdersFor(ctx.config, session.user, session.database, m.script);
   auto source = StatementSource::Open(m.path.string(), opts);
   bool transactional = source->directives().transactional;
+  if (run.in_group && !transactional) {
+    throw Error(ExitCode::kValidation,
+                m.script +
+                    " runs outside a transaction (-- flyrun:transaction=false) and cannot "
+                    "be part of a group",
+                "apply it without group: true, or remove the directive");
+  }
   bool atomic = transactional && driver.transactional_ddl();
 
   AppliedMigration row;
@@ -95,7 +102,7 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
   };
 
   std::unique_ptr<Transaction> tx;
-  if (transactional) tx = std::make_unique<Transaction>(driver);
+  if (transactional && !run.in_group) tx = std::make_unique<Transaction>(driver);
   Statement st;
   try {
     while (source->Next(st)) {

@@ -12,6 +12,9 @@ struct ScriptRun {
   const ResolvedMigration* migration = nullptr;
   std::string type = "SQL";  ///< history type to record ("SQL", "UNDO_SQL")
   bool record = true;        ///< write a history row
+  /// The caller holds one transaction around many scripts (`group`): the script
+  /// opens none of its own and a failure leaves the rollback to the caller.
+  bool in_group = false;
 };
 
 /// Facts about the session that placeholders need, asked once per command.

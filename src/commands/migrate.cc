@@ -89,11 +89,14 @@ ExitCode RunMigrate(const CommandContext& ctx) {
   SessionInfo session = SessionInfo::Of(*driver);
   try {
     RunCallbacks(*driver, ctx, session, loaded, "beforeMigrate");
+    // group: every pending migration in one transaction, all or nothing.
+    std::unique_ptr<Transaction> group;
+    if (config.group && !plan.pending.empty()) group = std::make_unique<Transaction>(*driver);
     for (const ResolvedMigration* m : plan.pending) {
       spdlog::debug("migrating {}", Label(*m));
       if (ctx.dry_run && text) *ctx.out << "-- migrate " << Label(*m) << ": " << m->script << '\n';
       RunCallbacks(*driver, ctx, session, loaded, "beforeEachMigrate");
-      int ms = RunScript(*driver, ctx, session, {m, "SQL", true});
+      int ms = RunScript(*driver, ctx, session, {m, "SQL", true, group != nullptr});
       RunCallbacks(*driver, ctx, session, loaded, "afterEachMigrate");
       applied.push_back({{"version", m->version ? m->version->str() : ""},
                          {"description", m->description},
@@ -102,6 +105,7 @@ ExitCode RunMigrate(const CommandContext& ctx) {
                          {"execution_time", ms}});
       if (text && !ctx.dry_run) *ctx.out << "Applied " << Label(*m) << " in " << ms << " ms\n";
     }
+    if (group) group->Commit();
     RunCallbacks(*driver, ctx, session, loaded, "afterMigrate");
   } catch (const Error& e) {
     if (e.code() == ExitCode::kMigrationFailed) {

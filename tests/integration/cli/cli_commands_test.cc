@@ -191,6 +191,19 @@ TEST_F(CliCommands, CleanIsRefusedUnlessEnabled) {
   EXPECT_EQ(States(), (std::vector<std::string>{"1:Pending", "2:Pending", "3:Pending"}));
 }
 
+TEST_F(CliCommands, GroupAppliesAllOrNothing) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\n");
+  dir.Write("sql/V3__bad.sql", "CREATE TABLE c (id INT);\nBROKEN;\n");
+  auto r = Run({"migrate", "--group"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(Dump(), "");
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Pending", "2:Pending", "3:Pending"}));
+  dir.Write("sql/V3__bad.sql", "CREATE TABLE c (id INT);\n");
+  ASSERT_EQ(Run({"migrate", "--group"}).exit_code, 0);
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Success", "3:Success"}));
+}
+
 TEST_F(CliCommands, NewNumbersLikeTheExistingFiles) {
   dir.Write("sql/V009__a.sql", "SELECT 1;\n");
   auto r = Run({"new", "add payments"});
