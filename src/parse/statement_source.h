@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <istream>
 #include <map>
 #include <memory>
@@ -17,12 +18,21 @@ struct SplitOptions {
   bool replace_placeholders = true;
   /// When non-null, recoverable problems (unknown placeholder) are appended here
   /// and splitting goes on; otherwise they throw. Unterminated constructs always
-  /// end the file: recorded here (and Next returns false) or thrown.
+  /// end the file: recorded here (and Next returns false) or thrown. Issue codes:
+  /// unterminated, unknown-placeholder, invalid-directive, invalid-delimiter,
+  /// psql-meta-command, copy-data.
   Issues* issues = nullptr;
+  /// Bytes read from the input at a time; memory use is about this plus the largest
+  /// statement. Tests use tiny values to cut the input at every byte boundary.
+  size_t chunk_size = 64 * 1024;
+  /// PostgreSQL server major version when known (0: unknown, treated as current).
+  /// `ALTER TYPE ... ADD VALUE` is flagged non-transactional only below 12.
+  int server_version = 0;
 };
 
 /// Script-level directives read from the first line of a script:
-/// `-- flyrun:transaction=false`.
+/// `-- flyrun:transaction=false`. Any other `-- flyrun:key=value` there is a
+/// validation problem (a misspelt directive must not silently do nothing).
 struct ScriptDirectives {
   bool transactional = true;
 };
@@ -31,6 +41,23 @@ struct ScriptDirectives {
 /// chunks: memory is bounded by the largest statement, never by the file.
 /// Errors are flyrun::Error with file, line and column set (exit code kValidation
 /// for unterminated constructs and unknown placeholders).
+///
+/// What a statement is (per dialect, as psql, the mysql client and sqlite3 see it):
+/// - It ends at the delimiter (';', or the MySQL DELIMITER in force) outside
+///   strings, quoted identifiers, comments and dollar quotes, and outside bodies:
+///   PostgreSQL parentheses and BEGIN ATOMIC ... END, MySQL stored programs
+///   (BEGIN/IF/CASE/LOOP/WHILE/REPEAT ... END while the delimiter is ';'), SQLite
+///   CREATE TRIGGER ... END. The last statement needs no delimiter.
+/// - `sql` has no delimiter, no blanks around it and no comments after its last
+///   code; comments between statements belong to none, comments inside stay.
+///   MySQL /*! ... */ comments are code. Line breaks are LF whatever the file used.
+/// - Empty statements, DELIMITER lines and pg_dump's \restrict lines yield nothing;
+///   other psql meta-commands are errors.
+/// - `${name}` is replaced in code, strings, quoted identifiers and dollar quotes,
+///   never in comments or COPY data; values are not scanned again. Names match
+///   exactly, else ignoring case.
+/// - `COPY ... FROM stdin;` (PostgreSQL) is followed by its data on the next lines
+///   up to a line "\." (or the end of the file), handed out through copy_data.
 class StatementSource {
  public:
   /// `name` is the file name shown in errors.

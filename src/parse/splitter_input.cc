@@ -1,0 +1,120 @@
+#include <algorithm>
+#include <climits>
+#include <cstring>
+
+#include "parse/splitter.h"
+
+namespace flyrun::parse {
+
+size_t Splitter::ReadRaw(char* dst, size_t n) {
+  std::streambuf* sb = in_.rdbuf();
+  if (sb == nullptr || n == 0) return 0;
+  std::streamsize got = sb->sgetn(dst, static_cast<std::streamsize>(n));
+  return got > 0 ? static_cast<size_t>(got) : 0;
+}
+
+// CRLF and lone CR become LF here, once, so that nothing downstream (line numbers,
+// COPY data, statement text) depends on how the file was checked out, just like
+// its checksum.
+size_t Splitter::NormaliseLineBreaks(char* s, size_t n) {
+  size_t r = 0;
+  if (pending_cr_) {
+    pending_cr_ = false;
+    if (n > 0 && s[0] == '\n') r = 1;
+  }
+  size_t w = 0;
+  for (;;) {
+    const void* cr = std::memchr(s + r, '\r', n - r);
+    size_t stop = cr ? static_cast<size_t>(static_cast<const char*>(cr) - s) : n;
+    if (w != r) std::memmove(s + w, s + r, stop - r);
+    w += stop - r;
+    if (!cr) break;
+    s[w++] = '\n';
+    r = stop + 1;
+    if (r == n) {
+      pending_cr_ = true;
+      break;
+    }
+    if (s[r] == '\n') ++r;
+  }
+  return w;
+}
+
+// Reads the next chunk after the data in the buffer. Everything before
+// pos_ - kLookback is dropped first: the statement text up to pos_ is copied out and
+// the newlines before pos_ are counted, so callers keep only pos_ across the call.
+bool Splitter::Fill() {
+  while (!eof_) {
+    FlushSpan();
+    At(pos_);
+    size_t drop = pos_ - kLookback;
+    if (drop > 0) {
+      std::memmove(buf_.data(), buf_.data() + drop, end_ - drop);
+      pos_ -= drop;
+      end_ -= drop;
+      span_ = pos_;
+      located_ -= drop;
+      base_ += static_cast<int64_t>(drop);
+    }
+    size_t want = std::max<size_t>(options_.chunk_size, 3);
+    if (buf_.size() < end_ + want) buf_.resize(end_ + want);
+    char* dst = buf_.data() + end_;
+    size_t n = ReadRaw(dst, options_.chunk_size);
+    if (!bom_checked_) {
+      for (size_t more = n; more > 0 && n < 3;) {
+        more = ReadRaw(dst + n, 3 - n);
+        n += more;
+      }
+      bom_checked_ = true;
+      if (n >= 3 && std::memcmp(dst, "\xEF\xBB\xBF", 3) == 0) {
+        std::memmove(dst, dst + 3, n - 3);
+        n -= 3;
+        if (n == 0) continue;
+      }
+    }
+    if (n == 0) {
+      eof_ = true;
+      return false;
+    }
+    size_t added = NormaliseLineBreaks(dst, n);
+    end_ += added;
+    if (added > 0) return true;
+  }
+  return false;
+}
+
+size_t Splitter::Need(size_t n) {
+  while (end_ - pos_ < n && Fill()) {
+  }
+  return end_ - pos_;
+}
+
+Position Splitter::At(size_t i) {
+  if (construct_pending_ && construct_index_ <= i) {
+    construct_at_ = Locate(construct_index_);
+    construct_pending_ = false;
+  }
+  return Locate(i);
+}
+
+Position Splitter::ConstructAt() {
+  if (construct_pending_) return At(construct_index_);
+  return construct_at_;
+}
+
+Position Splitter::Locate(size_t i) {
+  const char* b = buf_.data();
+  size_t k = located_;
+  while (k < i) {
+    const void* nl = std::memchr(b + k, '\n', i - k);
+    if (nl == nullptr) break;
+    k = static_cast<size_t>(static_cast<const char*>(nl) - b) + 1;
+    ++line_;
+    line_start_ = base_ + static_cast<int64_t>(k);
+  }
+  if (i > located_) located_ = i;
+  int64_t column = base_ + static_cast<int64_t>(i) - line_start_ + 1;
+  return {line_, static_cast<int>(std::min<int64_t>(column, INT_MAX))};
+}
+
+}  // namespace flyrun::parse

@@ -1,0 +1,5 @@
+-- only comments
+# hash comment ; here
+/* block ; */
+
+;;

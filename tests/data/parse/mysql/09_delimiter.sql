@@ -1,0 +1,13 @@
+DELIMITER //
+SELECT 1//
+SELECT 2; SELECT 3//
+DELIMITER ;
+SELECT 4;
+delimiter $$
+SELECT '$$ in a string' $$
+SELECT 5;
+$$
+DeLiMiTeR ;;
+SELECT 6;;
+DELIMITER ;
+SELECT 7

@@ -1,0 +1,12 @@
+DELIMITER //
+CREATE PROCEDURE p1() BEGIN SELECT 1; END //
+
+-- comments do not reset it
+CREATE PROCEDURE p2() BEGIN SELECT 2; END//
+CREATE PROCEDURE p3()
+BEGIN
+  SELECT '//';  -- a // in a comment
+END
+//
+DELIMITER ;
+CALL p1();

@@ -1,0 +1,11 @@
+BEGIN NOT ATOMIC
+  DECLARE x INT DEFAULT 0;
+  WHILE x < 3 DO
+    INSERT INTO t (a) VALUES (x);
+    SET x = x + 1;
+  END WHILE;
+END;
+IF (SELECT COUNT(*) FROM t) > 0 THEN
+  SELECT 'rows;';
+END IF;
+SELECT 'after';

@@ -1,0 +1,10 @@
+CREATE PROCEDURE reset_tables()
+BEGIN
+  DROP TABLE IF EXISTS tmp;
+  CREATE TABLE IF NOT EXISTS tmp (a INT);
+  IF NOT EXISTS (SELECT 1 FROM tmp) THEN
+    INSERT INTO tmp VALUES (1);
+  END IF;
+  SELECT IF (1 > 0, 'yes', 'no');
+END;
+SELECT 'after';

@@ -1,0 +1,5 @@
+-- nothing to run here
+/* a block
+   comment */
+-- and another ; with a semicolon
+

@@ -1,0 +1,4 @@
+ALTER TYPE mood ADD VALUE 'meh';
+ALTER TYPE mood ADD VALUE IF NOT EXISTS 'bah' BEFORE 'meh';
+ALTER TYPE mood RENAME VALUE 'meh' TO 'fine';
+ALTER TYPE pair ADD ATTRIBUTE value int;

@@ -1,0 +1,2 @@
+-- flyrun:transaction=false
+CREATE INDEX CONCURRENTLY i ON t (a);

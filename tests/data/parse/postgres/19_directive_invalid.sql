@@ -1,0 +1,2 @@
+-- flyrun:transaction=flase
+SELECT 1;

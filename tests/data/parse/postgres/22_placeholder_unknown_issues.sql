@@ -1,0 +1,4 @@
+SELECT '${missing}';
+SELECT ${schema}, ${other:thing};
+-- ${in_comment}
+SELECT 3;

@@ -1,0 +1,4 @@
+SELECT 1;
+SELECT 'it''s never
+closed;
+SELECT 2;

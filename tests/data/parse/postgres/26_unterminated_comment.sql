@@ -1,0 +1,5 @@
+SELECT 1;
+/* outer
+  /* inner */
+  still open
+SELECT 2;

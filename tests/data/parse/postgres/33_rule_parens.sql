@@ -1,0 +1,7 @@
+CREATE RULE r AS ON DELETE TO t DO ALSO (
+  DELETE FROM a WHERE id = old.id;
+  DELETE FROM b WHERE id = old.id;
+);
+SELECT (1);
+SELECT ((2)));
+SELECT 3;

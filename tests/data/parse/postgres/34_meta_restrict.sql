@@ -1,0 +1,4 @@
+\restrict abc123
+SET client_encoding = 'UTF8';
+SELECT 1;
+\unrestrict abc123

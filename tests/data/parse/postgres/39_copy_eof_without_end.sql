@@ -1,0 +1,3 @@
+COPY t FROM stdin;
+1	one
+2	two

@@ -1,0 +1,8 @@
+CREATE TRIGGER t_ai AFTER INSERT ON t
+BEGIN
+  UPDATE t SET kind = CASE WHEN new.id > 10 THEN 'big;' ELSE 'small' END WHERE id = new.id;
+  SELECT CASE new.id WHEN 1 THEN RAISE(ABORT, 'no; ones') END
+  ;
+  INSERT INTO log SELECT CASE WHEN 1 THEN 'end' END;
+END;
+SELECT 'after';

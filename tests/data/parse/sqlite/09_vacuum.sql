@@ -1,0 +1,4 @@
+VACUUM;
+vacuum main;
+PRAGMA foreign_keys = ON;
+SELECT 'VACUUM';

@@ -1,0 +1,3 @@
+SELECT $name, :name, @name, ?1, ?;
+SELECT $$;
+SELECT 'after';

@@ -1,0 +1,3 @@
+CREATE TABLE ${table} (a);
+INSERT INTO [${table}] VALUES ('${flyrun:user}');
+-- ${unknown}
