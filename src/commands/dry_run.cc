@@ -37,7 +37,12 @@ void DryRunDriver::Execute(const Statement& statement) {
   }
   if (statement.copy_data) {
     std::string chunk;
-    while (statement.copy_data->Next(chunk)) out_ << chunk;
+    char last = '\n';
+    while (statement.copy_data->Next(chunk)) {
+      out_ << chunk;
+      if (!chunk.empty()) last = chunk.back();
+    }
+    if (last != '\n') out_ << '\n';  // the end marker needs a line of its own
     out_ << "\\.\n";
   }
 }
