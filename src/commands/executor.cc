@@ -17,8 +17,35 @@ std::string FirstLine(const std::string& sql) {
 }
 
 /// Rewrites a driver error as a migration error that points into the file.
+/// What a failed non-atomic script left behind: `committed` is the index of the
+/// last statement the database committed on its own (-1 = unknown, so every
+/// statement before the failing one may be).
+std::string CommittedReport(const Statement& st, int committed, const std::string& dialect_note) {
+  int before = st.index - 1;
+  auto range = [](int from, int to) {
+    return from == to ? "statement " + std::to_string(from)
+                      : "statements " + std::to_string(from) + "-" + std::to_string(to);
+  };
+  if (before == 0) return "no statement of this script ran before it";
+  if (committed < 0) {
+    return range(1, before) + " of this script ran before it and " +
+           (before == 1 ? "was" : "were") + " committed" + dialect_note;
+  }
+  if (committed == 0) {
+    return range(1, before) + " of this script ran before it and " +
+           (before == 1 ? "was" : "were") + " rolled back: nothing was committed";
+  }
+  std::string out =
+      range(1, committed) + (committed == 1 ? " was" : " were") + " committed" + dialect_note;
+  if (committed < before) {
+    out += "; " + range(committed + 1, before) + (committed + 1 == before ? " was" : " were") +
+           " rolled back";
+  }
+  return out;
+}
+
 Error Annotate(const Error& cause, const ResolvedMigration& m, const Statement& st, int total,
-               bool transactional, bool committed_before, const std::string& dialect_note) {
+               bool transactional, bool partial, int committed, const std::string& dialect_note) {
   int line = st.line + (cause.line > 0 ? cause.line - 1 : 0);
   int column =
       cause.line > 1 ? cause.column : (cause.column > 0 ? st.column + cause.column - 1 : st.column);
@@ -38,16 +65,16 @@ Error Annotate(const Error& cause, const ResolvedMigration& m, const Statement& 
            " cannot run inside a transaction: put `-- flyrun:transaction=false` on the "
            "first line of " +
            m.script + " (and keep that script to statements that need it)";
-  } else if (committed_before) {
-    std::string before = st.index > 1 ? "statements 1-" + std::to_string(st.index - 1) +
-                                            " of this script ran before it and were committed"
-                                      : "no statement of this script ran before it";
-    detail += "\n" + before + dialect_note + "; the migration is recorded as failed";
-    std::string fix =
-        "check what the committed statements changed and revert or finish it by "
-        "hand, fix " +
-        m.script + ", then run `flyrun repair` and `flyrun migrate`";
-    hint = hint.empty() ? fix : hint + "; " + fix;
+  } else if (partial) {
+    detail += "\n" + CommittedReport(st, committed, dialect_note);
+    if (committed != 0 && st.index > 1) {
+      detail += "; the migration is recorded as failed";
+      std::string fix =
+          "check what the committed statements changed and revert or finish it by "
+          "hand, fix " +
+          m.script + ", then run `flyrun repair` and `flyrun migrate`";
+      hint = hint.empty() ? fix : hint + "; " + fix;
+    }
   }
   Error e(ExitCode::kMigrationFailed, msg, hint);
   e.file = file;
@@ -123,11 +150,15 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
                       "interrupted by signal during " + m.script + (atomic ? "; rolled back" : ""));
         }
         int total = st.index + CountRemaining(*source);
+        // Ask before rolling back: afterwards the driver cannot tell.
+        int committed = !atomic && tx ? driver.LastCommittedStatement() : -1;
         Error annotated = Annotate(
-            cause, m, st, total, transactional, !atomic,
+            cause, m, st, total, transactional, !atomic, committed,
             driver.transactional_ddl() ? std::string() : " (MySQL commits DDL implicitly)");
         tx.reset();  // roll back what can be rolled back
-        if (!atomic && run.record) {
+        // Nothing committed means nothing to repair: the database is as before.
+        bool left_changes = st.index > 1 && committed != 0;
+        if (!atomic && run.record && left_changes) {
           row.success = false;
           row.execution_time = elapsed_ms();
           driver.InsertHistory(row);
