@@ -76,6 +76,12 @@ class Driver {
   /// Never throws (used from destructors and error paths).
   virtual void Rollback() noexcept = 0;
   virtual bool in_transaction() const = 0;
+  /// For databases that commit DDL implicitly (transactional_ddl() false): after
+  /// Execute() failed inside Begin(), and before Rollback(), the Statement::index
+  /// of the last statement of this transaction that the database has already
+  /// committed on its own (0 = none); Rollback() undoes the ones after it.
+  /// -1 when the driver cannot tell.
+  virtual int LastCommittedStatement() { return -1; }
 
   /// Runs one statement. For a Statement with copy_data, streams the data.
   virtual void Execute(const Statement& statement) = 0;

@@ -1,0 +1,370 @@
+#include "driver/mysql/mysql_driver.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "core/error.h"
+#include "core/interrupt.h"
+#include "driver/common/history_sql.h"
+#include "driver/mysql/mysql_catalog.h"
+#include "driver/mysql/mysql_connect.h"
+#include "driver/mysql/mysql_session.h"
+#include "driver/mysql/mysql_sql.h"
+#include "driver/mysql/mysql_url.h"
+#include "parse/statement_source.h"
+
+namespace flyrun {
+namespace {
+
+constexpr int kEmptyQuery = 1065;   // ER_EMPTY_QUERY: a statement of comments only
+constexpr int kNoSuchTable = 1146;  // ER_NO_SUCH_TABLE
+constexpr int kBadDatabase = 1049;  // ER_BAD_DB_ERROR
+
+class MysqlLock : public LockGuard {
+ public:
+  MysqlLock(std::shared_ptr<MysqlSession> session, std::string name)
+      : session_(std::move(session)), name_(std::move(name)) {}
+  ~MysqlLock() override {
+    try {
+      session_->Run("DO RELEASE_LOCK(" + SqlLiteral(name_) + ")");
+    } catch (...) {
+      // The server releases the lock when the connection ends.
+    }
+  }
+
+ private:
+  std::shared_ptr<MysqlSession> session_;
+  std::string name_;
+};
+
+std::string Seconds(std::chrono::milliseconds ms) {
+  std::ostringstream out;
+  out << ms.count() / 1000.0;
+  return out.str();
+}
+
+std::string Nullable(const std::optional<std::string>& value) {
+  return value ? SqlLiteral(*value) : "NULL";
+}
+
+/// Transactions use autocommit=0 rather than START TRANSACTION: after a DDL
+/// statement commits implicitly, the next statement opens a new transaction by
+/// itself, so the statements after the last DDL and the history row still
+/// commit or roll back together (START TRANSACTION would leave them in
+/// autocommit mode, one commit each). Autocommit is switched back on lazily,
+/// before the next statement outside a transaction, so that consecutive
+/// migrations cost no extra round trip.
+class MysqlDriver : public Driver {
+ public:
+  MysqlDriver(std::shared_ptr<MysqlSession> session, MysqlTarget target,
+              const ConnectionOptions& options)
+      : session_(std::move(session)),
+        target_(std::move(target)),
+        database_(options.schema.empty() ? target_.database : options.schema),
+        table_(options.table) {}
+
+  /// USE the history database when it exists, then init_sql.
+  void Init(const ConnectionOptions& options) {
+    in_database_ = !database_.empty() && database_ == target_.database;
+    if (!database_.empty() && !in_database_) {
+      try {
+        Run("USE " + QuoteIdent(database_));
+        in_database_ = true;
+      } catch (const Error& e) {
+        if (e.vendor_code != kBadDatabase) throw;  // EnsureHistoryTable creates it
+      }
+    }
+    if (!options.init_sql.empty()) {
+      RunInitSql(options.init_sql);
+      in_database_ = false;  // init_sql may have switched databases
+    }
+  }
+
+  Dialect dialect() const override { return Dialect::kMysql; }
+  bool transactional_ddl() const override { return false; }
+  std::string history_table_sql() const override {
+    return database_.empty() ? QuoteIdent(table_)
+                             : QuoteIdent(database_) + "." + QuoteIdent(table_);
+  }
+
+  std::unique_ptr<LockGuard> Lock(std::chrono::milliseconds timeout) override {
+    using std::chrono::milliseconds;
+    std::string name = LockName(database_, table_);
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    // The first try does not wait, so that a wait is announced before it starts;
+    // then GET_LOCK waits in slices so that an interrupt is seen within a second.
+    for (int attempt = 0;; ++attempt) {
+      ThrowIfInterrupted();
+      auto remaining =
+          std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+      auto slice = attempt == 0 ? milliseconds(0)
+                                : std::clamp(remaining, milliseconds(0), milliseconds(1000));
+      auto got = Scalar("SELECT GET_LOCK(" + SqlLiteral(name) + ", " + Seconds(slice) + ")");
+      if (!got) throw Error(ExitCode::kLock, "GET_LOCK('" + name + "') failed on the server");
+      if (*got == "1") return std::make_unique<MysqlLock>(session_, name);
+      if (std::chrono::steady_clock::now() >= deadline) {
+        throw Error(ExitCode::kLock,
+                    "migration lock on " + history_table_sql() + " (GET_LOCK '" + name +
+                        "') not acquired within " + Seconds(timeout) + " s" + Holder(name),
+                    "another flyrun is migrating this database; wait for it, raise lock_timeout, "
+                    "or end the session holding the lock");
+      }
+      if (attempt == 0) {
+        spdlog::info("waiting up to {} s for the migration lock on {}{}", Seconds(timeout),
+                     history_table_sql(), Holder(name));
+      }
+    }
+  }
+
+  void Begin() override {
+    if (!autocommit_off_) {
+      session_->Run("SET autocommit = 0");
+      autocommit_off_ = true;
+    }
+    in_tx_ = true;
+    last_executed_ = 0;
+    last_committed_ = 0;
+    failed_commits_ = false;
+  }
+  void Commit() override {
+    session_->Run("COMMIT");
+    in_tx_ = false;
+  }
+  void Rollback() noexcept override {
+    try {
+      session_->Run("ROLLBACK");
+    } catch (...) {
+      // Nothing to roll back on a dead connection: the server did it.
+    }
+    in_tx_ = false;
+  }
+  bool in_transaction() const override { return in_tx_; }
+
+  int LastCommittedStatement() override {
+    if (!in_tx_) return -1;
+    // No open transaction means nothing is left to roll back: all that ran is
+    // committed (also when the failing statement was DDL that committed before
+    // failing). Otherwise the statements after the last implicit commit are open.
+    try {
+      auto open = session_->Scalar("SELECT @@in_transaction");
+      if (open && *open == "0") return last_executed_;
+      if (open && *open == "1") return last_committed_;
+    } catch (const Error&) {
+      // MySQL has no @@in_transaction: judge by the statements alone.
+    }
+    return failed_commits_ ? last_executed_ : last_committed_;
+  }
+
+  void Execute(const Statement& statement) override {
+    if (statement.copy_data) {
+      throw Error(ExitCode::kMigrationFailed, "COPY ... FROM stdin is a PostgreSQL statement",
+                  "use LOAD DATA or INSERT on MySQL");
+    }
+    bool commits = in_tx_ && ImplicitlyCommits(statement.sql);
+    try {
+      Run(statement.sql);
+    } catch (const Error& e) {
+      // A statement of comments only (e.g. mariadb-dump's "/*M!999999\- ... */")
+      // is nothing to run.
+      if (e.vendor_code == kEmptyQuery) return;
+      failed_commits_ = commits;
+      throw;
+    }
+    if (in_tx_) {
+      last_executed_ = statement.index;
+      if (commits) last_committed_ = statement.index;
+    }
+  }
+
+  bool HistoryTableExists() override {
+    if (database_.empty()) return false;
+    auto n = Scalar("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
+                    SqlLiteral(database_) + " AND TABLE_NAME = " + SqlLiteral(table_));
+    return n && *n != "0";
+  }
+
+  void EnsureHistoryTable() override {
+    if (database_.empty()) {
+      throw UsageError("the MySQL URL names no database and no schema is set",
+                       "add the database to the URL (mysql://user@host/DATABASE) or set schema");
+    }
+    // USE first: CREATE DATABASE needs a privilege even when the database exists.
+    if (!in_database_) {
+      try {
+        Run("USE " + QuoteIdent(database_));
+      } catch (const Error& e) {
+        if (e.vendor_code != kBadDatabase) throw;
+        Run("CREATE DATABASE IF NOT EXISTS " + QuoteIdent(database_));
+        Run("USE " + QuoteIdent(database_));
+      }
+      in_database_ = true;
+    }
+    if (HistoryTableExists()) return;
+    // InnoDB whatever the server's default engine: the history row must share
+    // the migration's transaction.
+    Run(HistoryTableDdl(history_table_sql(), "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP") +
+        " ENGINE=InnoDB");
+  }
+
+  std::vector<AppliedMigration> ReadHistory() override {
+    std::vector<AppliedMigration> rows;
+    if (database_.empty()) return rows;
+    std::vector<MysqlSession::Row> result;
+    try {
+      result = Query(
+          "SELECT installed_rank, version, description, type, script, checksum, installed_by, "
+          "DATE_FORMAT(installed_on, '%Y-%m-%d %H:%i:%s'), execution_time, success FROM " +
+          history_table_sql() + " ORDER BY installed_rank");
+    } catch (const Error& e) {
+      if (e.vendor_code == kNoSuchTable || e.vendor_code == kBadDatabase) return rows;
+      throw;
+    }
+    rows.reserve(result.size());
+    for (auto& r : result) {
+      AppliedMigration m;
+      m.installed_rank = std::stoi(r[0].value_or("0"));
+      m.version = r[1];
+      m.description = r[2].value_or("");
+      m.type = r[3].value_or("");
+      m.script = r[4].value_or("");
+      m.checksum = r[5];
+      m.installed_by = r[6].value_or("");
+      m.installed_on = r[7].value_or("");
+      m.execution_time = std::stoi(r[8].value_or("0"));
+      m.success = r[9].value_or("0") != "0";
+      rows.push_back(std::move(m));
+    }
+    return rows;
+  }
+
+  void InsertHistory(const AppliedMigration& row) override {
+    std::string t = history_table_sql();
+    std::string user = CurrentUser();
+    // INSERT ... SELECT may read the table it inserts into (a subquery in
+    // VALUES may not).
+    Run("INSERT INTO " + t + " (" + kHistoryColumns +
+        ") SELECT COALESCE(MAX(installed_rank), 0) + 1, " + Nullable(row.version) + ", " +
+        SqlLiteral(row.description) + ", " + SqlLiteral(row.type) + ", " + SqlLiteral(row.script) +
+        ", " + Nullable(row.checksum) + ", " + SqlLiteral(user) + ", CURRENT_TIMESTAMP, " +
+        std::to_string(row.execution_time) + ", " + (row.success ? "1" : "0") + " FROM " + t);
+  }
+
+  void DeleteHistory(int installed_rank) override {
+    Run("DELETE FROM " + history_table_sql() +
+        " WHERE installed_rank = " + std::to_string(installed_rank));
+  }
+
+  void UpdateHistory(int installed_rank, const std::optional<std::string>& checksum,
+                     const std::string& description, bool success) override {
+    Run("UPDATE " + history_table_sql() + " SET checksum = " + Nullable(checksum) +
+        ", description = " + SqlLiteral(description) + ", success = " + (success ? "1" : "0") +
+        " WHERE installed_rank = " + std::to_string(installed_rank));
+  }
+
+  std::string CurrentUser() override {
+    if (user_.empty()) {
+      std::string current = Scalar("SELECT CURRENT_USER()").value_or("");
+      user_ = current.substr(0, current.rfind('@'));
+      // An anonymous account matches any login name: record the login name.
+      if (user_.empty()) user_ = target_.user;
+    }
+    return user_;
+  }
+
+  std::string DatabaseName() override { return database_; }
+
+  bool SchemaIsEmpty() override {
+    RestoreAutocommit();
+    return MysqlSchemaIsEmpty(*session_, database_, table_);
+  }
+
+  void Clean() override {
+    RestoreAutocommit();
+    MysqlCleanSchema(*session_, database_);
+  }
+
+ private:
+  /// Before anything outside a transaction: autocommit back on (which also
+  /// commits the empty transaction a read may have opened).
+  void RestoreAutocommit() {
+    if (autocommit_off_ && !in_tx_) {
+      session_->Run("SET autocommit = 1");
+      autocommit_off_ = false;
+    }
+  }
+
+  void Run(const std::string& sql) {
+    RestoreAutocommit();
+    session_->Run(sql);
+  }
+  std::vector<MysqlSession::Row> Query(const std::string& sql) {
+    RestoreAutocommit();
+    return session_->Query(sql);
+  }
+  std::optional<std::string> Scalar(const std::string& sql) {
+    RestoreAutocommit();
+    return session_->Scalar(sql);
+  }
+
+  void RunInitSql(const std::string& init_sql) {
+    SplitOptions split;
+    split.dialect = Dialect::kMysql;
+    split.replace_placeholders = false;
+    StatementSource source(std::make_unique<std::istringstream>(init_sql), "init_sql", split);
+    Statement statement;
+    while (source.Next(statement)) {
+      try {
+        Execute(statement);
+      } catch (const Error& e) {
+        Error err(ExitCode::kUsage, "init_sql failed: " + std::string(e.what()),
+                  "check the init_sql setting");
+        err.sqlstate = e.sqlstate;
+        err.vendor_code = e.vendor_code;
+        throw err;
+      }
+    }
+  }
+
+  /// " (held by connection N, user@host)" when the server says who holds `name`.
+  std::string Holder(const std::string& name) {
+    try {
+      auto rows = Query("SELECT l.id, CONCAT(p.USER, '@', p.HOST) FROM (SELECT IS_USED_LOCK(" +
+                        SqlLiteral(name) +
+                        ") AS id) l LEFT JOIN information_schema.PROCESSLIST p ON p.ID = l.id");
+      if (rows.empty() || !rows[0][0]) return {};
+      std::string out = " (held by connection " + *rows[0][0];
+      if (rows[0][1]) out += ", " + *rows[0][1];
+      return out + ")";
+    } catch (const Error&) {
+      return {};
+    }
+  }
+
+  std::shared_ptr<MysqlSession> session_;
+  MysqlTarget target_;
+  std::string database_;
+  std::string table_;
+  std::string user_;
+  bool in_tx_ = false;
+  bool autocommit_off_ = false;
+  bool in_database_ = false;     ///< the session's current database is database_
+  int last_executed_ = 0;        ///< Statement::index of the last statement run in this transaction
+  int last_committed_ = 0;       ///< ... of the last one that committed implicitly
+  bool failed_commits_ = false;  ///< the failed statement is one that commits implicitly
+};
+
+}  // namespace
+
+std::unique_ptr<Driver> OpenMysql(const ConnectionOptions& options) {
+  MysqlTarget target = ParseMysqlUrl(options.url);
+  if (!options.user.empty()) target.user = options.user;
+  if (!options.password.empty()) target.password = options.password;
+  auto driver =
+      std::make_unique<MysqlDriver>(ConnectMysql(target, options.connect_timeout), target, options);
+  driver->Init(options);
+  return driver;
+}
+
+}  // namespace flyrun

@@ -1,0 +1,510 @@
+#include "driver/postgres/postgres_driver.h"
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <pqxx/except>
+#include <pqxx/nontransaction>
+#include <pqxx/result>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+#include "core/error.h"
+#include "core/interrupt.h"
+#include "driver/common/history_sql.h"
+#include "driver/postgres/pg_catalog_sql.h"
+#include "driver/postgres/pg_connection.h"
+#include "driver/postgres/pg_exec.h"
+#include "driver/postgres/pg_url.h"
+
+namespace flyrun {
+namespace {
+
+using pg::Scrub;
+
+std::string TrimRight(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
+  return s;
+}
+
+// libpq messages span lines ("...failed: Connection refused\n\tIs the server
+// running..."); one line reads better in a log.
+std::string OneLine(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\n') {
+      out += text[i] == '\t' ? ' ' : text[i];
+      continue;
+    }
+    while (i + 1 < text.size() && (text[i + 1] == '\t' || text[i + 1] == ' ')) ++i;
+    if (i + 1 < text.size()) out += "; ";
+  }
+  return out;
+}
+
+bool Contains(const std::string& text, const char* what) {
+  return text.find(what) != std::string::npos;
+}
+
+// libpq reports connection failures as text only; authentication failures get
+// an SQLSTATE of class 28 so that the factory does not retry them.
+std::string AuthSqlstate(const std::string& message) {
+  if (Contains(message, "password authentication failed") ||
+      Contains(message, "no password supplied"))
+    return "28P01";
+  if (Contains(message, "authentication failed") || Contains(message, "pg_hba.conf") ||
+      (Contains(message, "role \"") && Contains(message, "does not exist")))
+    return "28000";
+  return {};
+}
+
+Error ConnectError(const std::string& libpq_message, const pg::ConnectTarget& target) {
+  std::string why = OneLine(TrimRight(Scrub(libpq_message, target.secrets)));
+  std::string sqlstate = AuthSqlstate(why);
+  std::string hint =
+      sqlstate.empty()
+          ? "check that the server runs and accepts connections at that host and port; "
+            "connect_retries and connect_retry_interval wait for a server that is starting"
+          : "check the user and the password (url, user, password, password_file or "
+            "FLYRUN_PASSWORD) and the server's pg_hba.conf";
+  Error e(ExitCode::kConnect, "cannot connect to " + target.display_url + ": " + why, hint);
+  e.sqlstate = sqlstate;
+  return e;
+}
+
+// 64-bit FNV-1a: a stable lock key for database + schema + table.
+int64_t LockKey(const std::string& database, const std::string& schema, const std::string& table) {
+  uint64_t h = 1469598103934665603ULL;
+  auto mix = [&h](const std::string& s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ULL;
+    }
+    h ^= 0xff;  // separator, so ("ab", "c") differs from ("a", "bc")
+    h *= 1099511628211ULL;
+  };
+  mix("flyrun");
+  mix(database);
+  mix(schema);
+  mix(table);
+  return static_cast<int64_t>(h);
+}
+
+std::string DurationText(std::chrono::milliseconds d) {
+  if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + "s";
+  return std::to_string(d.count()) + " ms";
+}
+
+/// The connection and what every user of it needs; shared by the driver and
+/// its lock guard so that either may outlive the other.
+struct Session {
+  explicit Session(const std::string& conninfo) : conn(conninfo) {}
+  pg::Connection conn;
+  std::vector<std::string> secrets;
+  std::string display_url;
+
+  PGconn* raw() const { return conn.raw(); }
+
+  pg::RunOptions Run(bool cancel_on_interrupt = false) const {
+    pg::RunOptions o;
+    o.secrets = &secrets;
+    o.cancel_on_interrupt = cancel_on_interrupt;
+    o.display_url = display_url;
+    return o;
+  }
+
+  /// Runs `f` and turns libpqxx's exceptions into flyrun::Error.
+  template <typename F>
+  auto Guard(F&& f) -> decltype(f()) {
+    try {
+      return f();
+    } catch (const Error&) {
+      throw;
+    } catch (const pqxx::broken_connection& e) {
+      throw Error(ExitCode::kConnect, "lost the connection to " + display_url + ": " +
+                                          OneLine(TrimRight(Scrub(e.what(), secrets))));
+    } catch (const pqxx::sql_error& e) {
+      std::string message = TrimRight(Scrub(e.what(), secrets));
+      for (const char* prefix : {"ERROR:  ", "FATAL:  "}) {
+        if (message.rfind(prefix, 0) == 0) message.erase(0, std::string(prefix).size());
+      }
+      message = message.substr(0, message.find('\n'));
+      Error err(ExitCode::kMigrationFailed, message);
+      err.sqlstate = e.sqlstate();
+      throw err;
+    } catch (const std::exception& e) {
+      throw Error(ExitCode::kMigrationFailed, OneLine(TrimRight(Scrub(e.what(), secrets))));
+    }
+  }
+
+  /// A query of ours with parameters, outside any transaction of its own.
+  template <typename... Args>
+  pqxx::result Query(const std::string& sql, Args&&... args) {
+    Flush();
+    return Guard([&] {
+      pqxx::nontransaction tx(conn);
+      return tx.exec_params(sql, std::forward<Args>(args)...);
+    });
+  }
+  /// The same without parameters, possibly several statements (the result
+  /// is the last one's).
+  pqxx::result QueryText(const std::string& sql) {
+    Flush();
+    return Guard([&] {
+      pqxx::nontransaction tx(conn);
+      return tx.exec(sql);
+    });
+  }
+
+  /// Runs statements of ours, after whatever is pending, in one round trip.
+  void Exec(const std::string& sql) {
+    std::string all = std::move(pending);
+    pending.clear();
+    pg::RunSql(raw(), all + sql, nullptr, Run());
+  }
+  void Flush() {
+    if (!pending.empty()) Exec("");
+  }
+
+  /// SQL not sent yet, ending with "; ": a BEGIN, history rows of the open
+  /// transaction. It goes with the next statement, saving round trips (a
+  /// migration costs BEGIN+first statement, the rest, history row+COMMIT).
+  std::string pending;
+  static constexpr std::string_view kBegin = "BEGIN; ";
+  bool begin_pending() const { return pending.rfind(kBegin, 0) == 0; }
+};
+
+class PgLockGuard final : public LockGuard {
+ public:
+  PgLockGuard(std::shared_ptr<Session> session, int64_t key)
+      : session_(std::move(session)), key_(key) {}
+  ~PgLockGuard() override {
+    PGconn* conn = session_->raw();
+    if (!conn || PQstatus(conn) != CONNECTION_OK) return;  // the server released it
+    // An aborted transaction refuses every statement, the unlock included.
+    if (PQtransactionStatus(conn) == PQTRANS_INERROR) pg::RunQuietly(conn, "ROLLBACK");
+    std::string sql = "SELECT pg_advisory_unlock(" + std::to_string(key_) + ")";
+    pg::RunQuietly(conn, sql.c_str());
+  }
+
+ private:
+  std::shared_ptr<Session> session_;
+  int64_t key_;
+};
+
+class PostgresDriver final : public Driver {
+ public:
+  explicit PostgresDriver(const ConnectionOptions& options);
+
+  Dialect dialect() const override { return Dialect::kPostgres; }
+  bool transactional_ddl() const override { return true; }
+  std::string history_table_sql() const override { return qualified_; }
+
+  std::unique_ptr<LockGuard> Lock(std::chrono::milliseconds timeout) override;
+
+  void Begin() override;
+  void Commit() override;
+  void Rollback() noexcept override;
+  bool in_transaction() const override;
+
+  void Execute(const Statement& statement) override;
+
+  void EnsureHistoryTable() override;
+  bool HistoryTableExists() override;
+  std::vector<AppliedMigration> ReadHistory() override;
+  void InsertHistory(const AppliedMigration& row) override;
+  void DeleteHistory(int installed_rank) override;
+  void UpdateHistory(int installed_rank, const std::optional<std::string>& checksum,
+                     const std::string& description, bool success) override;
+
+  std::string CurrentUser() override { return user_; }
+  std::string DatabaseName() override { return database_; }
+  bool SchemaIsEmpty() override;
+  void Clean() override;
+
+ private:
+  bool SchemaExists();
+  /// Puts back the role and search_path the session had after connecting, so
+  /// that a migration's SET ROLE or SET search_path does not leak into the
+  /// history row or the next migration (as Flyway does).
+  std::string RestoreSessionSql();
+
+  std::shared_ptr<Session> s_;
+  std::string schema_;
+  std::string table_;
+  std::string qualified_;
+  std::string user_;
+  std::string database_;
+  std::string role_;
+  std::string search_path_;
+};
+
+PostgresDriver::PostgresDriver(const ConnectionOptions& options) : table_(options.table) {
+  pg::ConnectTarget target = pg::BuildConnectTarget(options);
+  try {
+    s_ = std::make_shared<Session>(target.conninfo);
+  } catch (const std::exception& e) {
+    throw ConnectError(e.what(), target);
+  }
+  s_->secrets = target.secrets;
+  s_->display_url = target.display_url;
+
+  if (!options.init_sql.empty()) {
+    try {
+      s_->Exec(options.init_sql);
+    } catch (const Error& e) {
+      if (e.code() != ExitCode::kMigrationFailed) throw;
+      Error err(ExitCode::kUsage, "init_sql failed: " + std::string(e.what()), e.hint());
+      err.sqlstate = e.sqlstate;
+      err.detail = e.detail;
+      throw err;
+    }
+  }
+  // One round trip for the session's setup and what we need to know of it.
+  std::string setup;
+  // A backend whose client died mid-statement (kill -9 during a long
+  // migration) notices it within a second and releases the lock, instead of
+  // finishing the statement first.
+  if (PQserverVersion(s_->raw()) >= 140000)
+    setup += "SET client_connection_check_interval = 1000; ";
+  if (!options.schema.empty()) {
+    // The schema goes first on the search path, so unqualified objects of the
+    // migrations land there; the rest of the path stays (extensions in public).
+    std::string schema = s_->conn.quote(options.schema);
+    setup +=
+        "SELECT set_config('search_path', CASE WHEN current_setting('search_path') = '' "
+        "THEN quote_ident(" +
+        schema + ") ELSE quote_ident(" + schema +
+        ") || ', ' || current_setting('search_path') END, false); ";
+  }
+  setup +=
+      "SELECT current_user, current_database(), current_schema(), "
+      "current_setting('search_path'), current_setting('role')";
+  pqxx::result r = s_->QueryText(setup);
+  user_ = r[0][0].as<std::string>();
+  database_ = r[0][1].as<std::string>();
+  schema_ = options.schema;
+  if (schema_.empty()) {
+    if (r[0][2].is_null())
+      throw UsageError(
+          "the connection has no current schema (search_path: " + r[0][3].as<std::string>() + ")",
+          "set `schema` to the schema that holds the history table");
+    schema_ = r[0][2].as<std::string>();
+  }
+  search_path_ = r[0][3].as<std::string>();
+  role_ = r[0][4].as<std::string>();
+  qualified_ = s_->conn.quote_name(schema_) + "." + s_->conn.quote_name(table_);
+}
+
+std::unique_ptr<LockGuard> PostgresDriver::Lock(std::chrono::milliseconds timeout) {
+  int64_t key = LockKey(database_, schema_, table_);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto pause = std::chrono::milliseconds(20);
+  // Polled with pg_try_advisory_lock rather than waiting in pg_advisory_lock:
+  // a waiting statement holds a snapshot, and CREATE INDEX CONCURRENTLY in the
+  // session holding the lock would wait for it forever.
+  for (;;) {
+    pqxx::result r = s_->Query("SELECT pg_try_advisory_lock($1)", key);
+    if (r[0][0].as<bool>()) return std::make_unique<PgLockGuard>(s_, key);
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      Error e(ExitCode::kLock,
+              "could not take the migration lock on " + s_->display_url + " (schema " + schema_ +
+                  ", table " + table_ + ") within " + DurationText(timeout),
+              "another flyrun is migrating this database; wait for it or raise lock_timeout. "
+              "The holder: SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND "
+              "((classid::bigint << 32) | objid::bigint) = " +
+                  std::to_string(key));
+      throw e;
+    }
+    auto wait = std::min<std::chrono::steady_clock::duration>(pause, deadline - now);
+    auto until = now + wait;
+    while (std::chrono::steady_clock::now() < until) {
+      ThrowIfInterrupted();
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+          std::chrono::milliseconds(20), until - std::chrono::steady_clock::now()));
+    }
+    pause = std::min(pause * 2, std::chrono::milliseconds(200));
+  }
+}
+
+void PostgresDriver::Begin() {
+  if (in_transaction()) s_->Flush();  // let the server say what it thinks
+  s_->pending.insert(0, Session::kBegin);
+}
+
+void PostgresDriver::Execute(const Statement& statement) {
+  pg::RunOptions options = s_->Run(in_transaction());
+  // Only a lone pending BEGIN travels with a statement of the script: an
+  // error in a pending history row must not be blamed on the statement.
+  if (s_->pending == Session::kBegin && !statement.copy_data) {
+    s_->pending.clear();
+    options.prefix_length = Session::kBegin.size();
+    pg::RunSql(s_->raw(), std::string(Session::kBegin) + statement.sql, nullptr, options);
+    return;
+  }
+  s_->Flush();
+  pg::RunSql(s_->raw(), statement.sql, statement.copy_data, options);
+}
+
+void PostgresDriver::Commit() {
+  if (s_->pending == Session::kBegin) {  // nothing happened in this transaction
+    s_->pending.clear();
+    return;
+  }
+  PGconn* conn = s_->raw();
+  // COMMIT of an aborted transaction "succeeds" as a ROLLBACK: say so instead.
+  if (conn && PQtransactionStatus(conn) == PQTRANS_INERROR) {
+    Rollback();
+    throw Error(ExitCode::kMigrationFailed,
+                "the transaction was aborted by an earlier error and has been rolled back");
+  }
+  try {
+    s_->Exec("COMMIT");  // with the pending history rows: one round trip
+  } catch (const Error&) {
+    Rollback();
+    throw;
+  }
+}
+
+void PostgresDriver::Rollback() noexcept {
+  s_->pending.clear();
+  PGconn* conn = s_->raw();
+  if (conn && PQtransactionStatus(conn) != PQTRANS_IDLE) pg::RunQuietly(conn, "ROLLBACK");
+}
+
+bool PostgresDriver::in_transaction() const {
+  if (s_->begin_pending()) return true;
+  PGconn* conn = s_->raw();
+  if (!conn) return false;
+  auto status = PQtransactionStatus(conn);
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
+}
+
+bool PostgresDriver::SchemaExists() {
+  return s_->Query("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)", schema_)[0][0]
+      .as<bool>();
+}
+
+bool PostgresDriver::HistoryTableExists() {
+  return !s_->Query("SELECT to_regclass($1)", qualified_)[0][0].is_null();
+}
+
+void PostgresDriver::EnsureHistoryTable() {
+  if (HistoryTableExists()) return;
+  // Checked first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege on
+  // the database even when the schema is there.
+  bool create_schema = !SchemaExists();
+  bool own_tx = !in_transaction();
+  try {
+    if (own_tx) Begin();
+    if (create_schema) s_->Exec("CREATE SCHEMA IF NOT EXISTS " + s_->conn.quote_name(schema_));
+    s_->Exec(HistoryTableDdl(qualified_, "TIMESTAMP NOT NULL DEFAULT now()"));
+    s_->Exec("CREATE INDEX IF NOT EXISTS " + s_->conn.quote_name(table_ + "_s_idx") + " ON " +
+             qualified_ + " (success)");
+    if (own_tx) Commit();
+  } catch (const Error& e) {
+    if (own_tx) Rollback();
+    // Another process created it at the same moment (unique violation in the
+    // catalog); what matters is that it exists now.
+    if (own_tx && (e.sqlstate == "23505" || e.sqlstate == "42P07" || e.sqlstate == "42P06") &&
+        HistoryTableExists())
+      return;
+    throw;
+  }
+}
+
+std::vector<AppliedMigration> PostgresDriver::ReadHistory() {
+  std::vector<AppliedMigration> rows;
+  if (!HistoryTableExists()) return rows;
+  pqxx::result r = s_->Query(
+      "SELECT installed_rank, version, description, type, script, checksum, installed_by, "
+      "to_char(installed_on, 'YYYY-MM-DD HH24:MI:SS'), execution_time, success FROM " +
+      qualified_ + " ORDER BY installed_rank");
+  rows.reserve(r.size());
+  for (const auto& f : r) {
+    AppliedMigration m;
+    m.installed_rank = f[0].as<int>();
+    if (!f[1].is_null()) m.version = f[1].as<std::string>();
+    m.description = f[2].as<std::string>();
+    m.type = f[3].as<std::string>();
+    m.script = f[4].as<std::string>();
+    if (!f[5].is_null()) m.checksum = f[5].as<std::string>();
+    m.installed_by = f[6].as<std::string>();
+    m.installed_on = f[7].as<std::string>();
+    m.execution_time = f[8].as<int>();
+    m.success = f[9].as<bool>();
+    rows.push_back(std::move(m));
+  }
+  return rows;
+}
+
+std::string PostgresDriver::RestoreSessionSql() {
+  return "SELECT set_config('role', " + s_->conn.quote(role_) + ", false), " +
+         "set_config('search_path', " + s_->conn.quote(search_path_) + ", false); ";
+}
+
+void PostgresDriver::InsertHistory(const AppliedMigration& row) {
+  auto& c = s_->conn;
+  auto quote_opt = [&c](const std::optional<std::string>& v) {
+    return v ? c.quote(*v) : std::string("NULL");
+  };
+  // Restore the session, then rank = max + 1 and installed_by = current_user
+  // computed by the server; inside a transaction it travels with the COMMIT.
+  std::string sql = RestoreSessionSql() + "INSERT INTO " + qualified_ +
+                    " (installed_rank, version, description, type, script, checksum, "
+                    "installed_by, execution_time, success) "
+                    "SELECT COALESCE(MAX(installed_rank), 0) + 1, " +
+                    quote_opt(row.version) + ", " + c.quote(row.description) + ", " +
+                    c.quote(row.type) + ", " + c.quote(row.script) + ", " +
+                    quote_opt(row.checksum) + ", current_user, " +
+                    std::to_string(row.execution_time) + ", " + (row.success ? "TRUE" : "FALSE") +
+                    " FROM " + qualified_ + "; ";
+  if (in_transaction()) {
+    s_->pending += sql;  // sent with the COMMIT
+  } else {
+    s_->Exec(sql);
+  }
+}
+
+void PostgresDriver::DeleteHistory(int installed_rank) {
+  s_->Query("DELETE FROM " + qualified_ + " WHERE installed_rank = $1", installed_rank);
+}
+
+void PostgresDriver::UpdateHistory(int installed_rank, const std::optional<std::string>& checksum,
+                                   const std::string& description, bool success) {
+  s_->Query("UPDATE " + qualified_ +
+                " SET checksum = $1, description = $2, success = $3 WHERE installed_rank = $4",
+            checksum, description, success, installed_rank);
+}
+
+bool PostgresDriver::SchemaIsEmpty() {
+  return s_->Query(pg::kSchemaIsEmptySql, schema_, table_)[0][0].as<bool>();
+}
+
+// Drops the schema's objects one by one rather than the schema itself: the
+// schema keeps its owner and grants (think of `public`), and a schema the user
+// does not own can still be cleaned of the objects they own.
+void PostgresDriver::Clean() {
+  if (!SchemaExists()) return;
+  bool own_tx = !in_transaction();
+  try {
+    if (own_tx) Begin();
+    s_->Exec("SET LOCAL client_min_messages = warning");  // no "drop cascades to" notices
+    pqxx::result r = s_->Query(pg::kCleanStatementsSql, schema_);
+    for (const auto& f : r) s_->Exec(f[0].as<std::string>());
+    if (own_tx) Commit();
+  } catch (...) {
+    if (own_tx) Rollback();
+    throw;
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Driver> OpenPostgres(const ConnectionOptions& options) {
+  return std::make_unique<PostgresDriver>(options);
+}
+
+}  // namespace flyrun

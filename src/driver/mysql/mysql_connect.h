@@ -1,0 +1,18 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include "driver/mysql/mysql_session.h"
+#include "driver/mysql/mysql_url.h"
+
+namespace flyrun {
+
+/// Connects to `target` with the connector's options for its TLS mode, charset
+/// and timeout (the URL's connect-timeout, else `timeout`), one statement per
+/// call, no automatic reconnect. Throws Error(kConnect) naming the target
+/// without its password; authentication failures carry sqlstate "28000".
+std::shared_ptr<MysqlSession> ConnectMysql(const MysqlTarget& target,
+                                           std::chrono::milliseconds timeout);
+
+}  // namespace flyrun

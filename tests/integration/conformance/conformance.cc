@@ -1,0 +1,367 @@
+#include "conformance.h"
+
+#include <chrono>
+#include <regex>
+#include <thread>
+
+#include "core/error.h"
+#include "driver/factory.h"
+#include "support/test_support.h"
+
+namespace flyrun::test {
+
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+void PrintTo(const ConformanceTarget& target, std::ostream* os) { *os << target.name; }
+
+std::string ConformanceTargetName(const ::testing::TestParamInfo<ConformanceTarget>& info) {
+  return info.param.name;
+}
+
+void DriverConformance::SetUp() {
+  const ConformanceTarget& target = GetParam();
+  if (!target.server_env.empty() && EnvOr(target.server_env.c_str()).empty()) {
+    if (EnvOr("FLYRUN_REQUIRE_SERVERS") == "1")
+      FAIL() << target.server_env << " is not set but FLYRUN_REQUIRE_SERVERS=1";
+    GTEST_SKIP() << "set " << target.server_env << " (scripts/test.sh does) to run this test";
+  }
+  db_ = target.create();
+  ASSERT_TRUE(db_);
+  options_ = db_->options();
+}
+
+void DriverConformance::TearDown() { db_.reset(); }
+
+std::unique_ptr<Driver> DriverConformance::Open() const { return OpenDriver(options_); }
+
+namespace {
+
+Statement Sql(const std::string& sql, int index = 1) {
+  Statement st;
+  st.sql = sql;
+  st.index = index;
+  return st;
+}
+
+AppliedMigration Row(std::optional<std::string> version, const std::string& description,
+                     std::optional<std::string> checksum = std::string(64, 'a')) {
+  AppliedMigration row;
+  row.version = std::move(version);
+  row.description = description;
+  row.type = "SQL";
+  row.script = (row.version ? "V" + *row.version : std::string("R")) + "__" + description + ".sql";
+  row.checksum = std::move(checksum);
+  row.execution_time = 12;
+  row.success = true;
+  return row;
+}
+
+// Runs `f`, expecting flyrun::Error; returns it.
+template <typename F>
+Error Catch(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected a flyrun::Error";
+  return Error(ExitCode::kSuccess, "no error");
+}
+
+}  // namespace
+
+TEST_P(DriverConformance, DescribesItself) {
+  auto d = Open();
+  EXPECT_EQ(DialectOfUrl(options().url), d->dialect());
+  EXPECT_EQ(d->dialect() != Dialect::kMysql, d->transactional_ddl());
+  EXPECT_NE(std::string::npos, d->history_table_sql().find(options().table))
+      << d->history_table_sql();
+  EXPECT_FALSE(d->in_transaction());
+  EXPECT_FALSE(d->DatabaseName().empty());
+}
+
+TEST_P(DriverConformance, CurrentUser) {
+  auto d = Open();
+  std::string user = d->CurrentUser();
+  EXPECT_FALSE(user.empty());
+  if (!GetParam().expected_user.empty()) {
+    EXPECT_EQ(GetParam().expected_user, user);
+  }
+}
+
+TEST_P(DriverConformance, HistoryTableIsCreatedOnceAndStartsEmpty) {
+  auto d = Open();
+  EXPECT_FALSE(d->HistoryTableExists());
+  EXPECT_TRUE(d->ReadHistory().empty());
+  d->EnsureHistoryTable();
+  EXPECT_TRUE(d->HistoryTableExists());
+  d->EnsureHistoryTable();  // idempotent
+  EXPECT_TRUE(d->ReadHistory().empty());
+  EXPECT_TRUE(Open()->HistoryTableExists());  // committed, seen by another connection
+}
+
+TEST_P(DriverConformance, HistoryRowsRoundTrip) {
+  auto d = Open();
+  d->EnsureHistoryTable();
+  d->InsertHistory(Row("1", "first"));
+  d->InsertHistory(Row("1.1", "second", std::nullopt));
+  AppliedMigration failed = Row("2", "third");
+  failed.success = false;
+  failed.execution_time = 0;
+  d->InsertHistory(failed);
+  AppliedMigration repeatable = Row(std::nullopt, "views");
+  repeatable.type = "SQL";
+  d->InsertHistory(repeatable);
+
+  auto rows = Open()->ReadHistory();
+  ASSERT_EQ(4u, rows.size());
+  const std::regex timestamp(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)");
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(i + 1, rows[i].installed_rank);
+    EXPECT_EQ(d->CurrentUser(), rows[i].installed_by);
+    EXPECT_TRUE(std::regex_match(rows[i].installed_on, timestamp)) << rows[i].installed_on;
+  }
+  EXPECT_EQ("1", rows[0].version.value_or("?"));
+  EXPECT_EQ("first", rows[0].description);
+  EXPECT_EQ("SQL", rows[0].type);
+  EXPECT_EQ("V1__first.sql", rows[0].script);
+  EXPECT_EQ(std::string(64, 'a'), rows[0].checksum.value_or("?"));
+  EXPECT_EQ(12, rows[0].execution_time);
+  EXPECT_TRUE(rows[0].success);
+  EXPECT_FALSE(rows[1].checksum.has_value());
+  EXPECT_FALSE(rows[2].success);
+  EXPECT_EQ(0, rows[2].execution_time);
+  EXPECT_FALSE(rows[3].version.has_value());
+  EXPECT_EQ("R__views.sql", rows[3].script);
+}
+
+TEST_P(DriverConformance, HistoryUpdateAndDelete) {
+  auto d = Open();
+  d->EnsureHistoryTable();
+  d->InsertHistory(Row("1", "first"));
+  d->InsertHistory(Row("2", "second"));
+  d->InsertHistory(Row("3", "third"));
+
+  d->UpdateHistory(2, std::string(64, 'b'), "second renamed", false);
+  d->UpdateHistory(1, std::nullopt, "first", true);
+  d->DeleteHistory(3);
+  auto rows = d->ReadHistory();
+  ASSERT_EQ(2u, rows.size());
+  EXPECT_FALSE(rows[0].checksum.has_value());
+  EXPECT_EQ(std::string(64, 'b'), rows[1].checksum.value_or("?"));
+  EXPECT_EQ("second renamed", rows[1].description);
+  EXPECT_FALSE(rows[1].success);
+  EXPECT_EQ("2", rows[1].version.value_or("?"));
+
+  d->InsertHistory(Row("4", "fourth"));  // rank = max + 1
+  rows = d->ReadHistory();
+  ASSERT_EQ(3u, rows.size());
+  EXPECT_EQ(3, rows[2].installed_rank);
+  EXPECT_EQ("4", rows[2].version.value_or("?"));
+}
+
+TEST_P(DriverConformance, CommitKeepsStatementsAndHistoryRow) {
+  auto d = Open();
+  d->EnsureHistoryTable();
+  d->Begin();
+  EXPECT_TRUE(d->in_transaction());
+  d->Execute(Sql("CREATE TABLE conf_commit (id INT PRIMARY KEY)"));
+  d->Execute(Sql("INSERT INTO conf_commit (id) VALUES (1)", 2));
+  d->InsertHistory(Row("1", "commit"));
+  d->Commit();
+  EXPECT_FALSE(d->in_transaction());
+
+  auto other = Open();
+  ASSERT_EQ(1u, other->ReadHistory().size());
+  EXPECT_FALSE(other->SchemaIsEmpty());
+  // The row is there: inserting it again violates the primary key.
+  Error e = Catch([&] { other->Execute(Sql("INSERT INTO conf_commit (id) VALUES (1)")); });
+  EXPECT_EQ(ExitCode::kMigrationFailed, e.code());
+}
+
+TEST_P(DriverConformance, RollbackDiscardsStatementsAndHistoryRow) {
+  auto d = Open();
+  d->EnsureHistoryTable();
+  d->Begin();
+  d->Execute(Sql("CREATE TABLE conf_rollback (id INT)"));
+  d->InsertHistory(Row("1", "rollback"));
+  d->Rollback();
+  EXPECT_FALSE(d->in_transaction());
+  EXPECT_TRUE(d->ReadHistory().empty());
+  // DDL goes with the transaction where the database can do that.
+  EXPECT_EQ(d->transactional_ddl(), d->SchemaIsEmpty());
+  d->Rollback();  // harmless outside a transaction
+}
+
+TEST_P(DriverConformance, TransactionGuardRollsBackUnlessCommitted) {
+  auto d = Open();
+  d->EnsureHistoryTable();
+  {
+    Transaction tx(*d);
+    d->InsertHistory(Row("1", "dropped"));
+  }
+  EXPECT_FALSE(d->in_transaction());
+  EXPECT_TRUE(d->ReadHistory().empty());
+  {
+    Transaction tx(*d);
+    d->InsertHistory(Row("1", "kept"));
+    tx.Commit();
+  }
+  ASSERT_EQ(1u, d->ReadHistory().size());
+  EXPECT_EQ("kept", d->ReadHistory()[0].description);
+}
+
+TEST_P(DriverConformance, ExecutesSeveralStatementsOutsideATransaction) {
+  auto d = Open();
+  d->Execute(Sql("CREATE TABLE conf_many (id INT PRIMARY KEY, name VARCHAR(20))", 1));
+  d->Execute(Sql("INSERT INTO conf_many (id, name) VALUES (1, 'one')", 2));
+  d->Execute(Sql("INSERT INTO conf_many (id, name) VALUES (2, 'two;\n two')", 3));
+  d->Execute(Sql("UPDATE conf_many SET name = 'uno' WHERE id = 1", 4));
+  d->Execute(Sql("CREATE VIEW conf_many_v AS SELECT id FROM conf_many", 5));
+  d->Execute(Sql("SELECT COUNT(*) FROM conf_many_v", 6));  // results are ignored
+  EXPECT_FALSE(d->in_transaction());
+  // Each was committed on its own: another connection sees the rows.
+  Error e = Catch([&] { Open()->Execute(Sql("INSERT INTO conf_many (id) VALUES (2)")); });
+  EXPECT_EQ(ExitCode::kMigrationFailed, e.code());
+}
+
+TEST_P(DriverConformance, SqlErrorsCarryCodeAndMessage) {
+  auto d = Open();
+  Error e = Catch([&] { d->Execute(Sql("SELECT * FROM conf_no_such_table")); });
+  EXPECT_EQ(ExitCode::kMigrationFailed, e.code());
+  EXPECT_NE(std::string::npos, std::string(e.what()).find("conf_no_such_table")) << e.what();
+  EXPECT_TRUE(!e.sqlstate.empty() || e.vendor_code != 0) << "no SQLSTATE or vendor code";
+  if (!e.sqlstate.empty()) {
+    EXPECT_EQ(5u, e.sqlstate.size()) << e.sqlstate;
+  }
+
+  e = Catch([&] { d->Execute(Sql("THIS IS NOT SQL")); });
+  EXPECT_EQ(ExitCode::kMigrationFailed, e.code());
+  EXPECT_TRUE(!e.sqlstate.empty() || e.vendor_code != 0);
+
+  // The connection stays usable.
+  d->Execute(Sql("CREATE TABLE conf_after_error (id INT)"));
+  EXPECT_FALSE(d->SchemaIsEmpty());
+}
+
+TEST_P(DriverConformance, ErrorPositionIsRelativeToTheStatement) {
+  auto d = Open();
+  d->Execute(Sql("CREATE TABLE conf_pos (id INT)"));
+  Error e =
+      Catch([&] { d->Execute(Sql("SELECT id,\n       conf_no_such_column\n  FROM conf_pos")); });
+  EXPECT_EQ(ExitCode::kMigrationFailed, e.code());
+  // Drivers whose database reports a position must make it statement-relative.
+  if (e.line > 0) {
+    EXPECT_EQ(2, e.line) << e.what();
+  }
+}
+
+TEST_P(DriverConformance, FailedStatementInATransactionThenRollback) {
+  auto d = Open();
+  d->EnsureHistoryTable();
+  d->Begin();
+  d->Execute(Sql("CREATE TABLE conf_tx_fail (id INT)"));
+  Error e = Catch([&] { d->Execute(Sql("INSERT INTO conf_no_such_table VALUES (1)", 2)); });
+  EXPECT_EQ(ExitCode::kMigrationFailed, e.code());
+  d->Rollback();
+  EXPECT_FALSE(d->in_transaction());
+  EXPECT_EQ(d->transactional_ddl(), d->SchemaIsEmpty());
+  d->InsertHistory(Row("1", "after"));  // usable again
+  EXPECT_EQ(1u, d->ReadHistory().size());
+}
+
+TEST_P(DriverConformance, LockExcludesASecondDriver) {
+  auto a = Open();
+  auto b = Open();
+  auto guard = a->Lock(milliseconds(5000));
+  ASSERT_TRUE(guard);
+  EXPECT_FALSE(a->in_transaction()) << "the lock must not hold a transaction open";
+
+  auto start = steady_clock::now();
+  Error e = Catch([&] { b->Lock(milliseconds(300)); });
+  auto waited = steady_clock::now() - start;
+  EXPECT_EQ(ExitCode::kLock, e.code()) << e.what();
+  EXPECT_GE(waited, milliseconds(250));
+  EXPECT_LT(waited, milliseconds(5000));
+
+  // The holder can still work, in and out of transactions.
+  a->EnsureHistoryTable();
+  a->Begin();
+  a->InsertHistory(Row("1", "locked"));
+  a->Commit();
+
+  guard.reset();
+  start = steady_clock::now();
+  auto guard_b = b->Lock(milliseconds(5000));
+  EXPECT_TRUE(guard_b);
+  EXPECT_LT(steady_clock::now() - start, milliseconds(2000));
+  EXPECT_EQ(ExitCode::kLock, Catch([&] { a->Lock(milliseconds(0)); }).code());
+}
+
+TEST_P(DriverConformance, LockIsReleasedWhenTheHolderGoesAway) {
+  auto b = Open();
+  {
+    auto a = Open();
+    auto guard = a->Lock(milliseconds(5000));
+    EXPECT_EQ(ExitCode::kLock, Catch([&] { b->Lock(milliseconds(0)); }).code());
+  }
+  auto guard = b->Lock(milliseconds(5000));
+  EXPECT_TRUE(guard);
+}
+
+TEST_P(DriverConformance, LockWaitsForARelease) {
+  auto a = Open();
+  auto b = Open();
+  auto guard = a->Lock(milliseconds(5000));
+  std::thread release([&] {
+    std::this_thread::sleep_for(milliseconds(300));
+    guard.reset();
+  });
+  auto start = steady_clock::now();
+  std::unique_ptr<LockGuard> guard_b;
+  EXPECT_NO_THROW(guard_b = b->Lock(milliseconds(10000)));
+  release.join();
+  EXPECT_TRUE(guard_b);
+  EXPECT_GE(steady_clock::now() - start, milliseconds(250));
+}
+
+TEST_P(DriverConformance, SchemaIsEmptyIgnoresTheHistoryTable) {
+  auto d = Open();
+  EXPECT_TRUE(d->SchemaIsEmpty());
+  d->EnsureHistoryTable();
+  d->InsertHistory(Row("1", "first"));
+  EXPECT_TRUE(d->SchemaIsEmpty());
+  d->Execute(Sql("CREATE TABLE conf_not_empty (id INT)"));
+  EXPECT_FALSE(d->SchemaIsEmpty());
+}
+
+TEST_P(DriverConformance, CleanDropsEverythingAndTheHistoryTable) {
+  auto d = Open();
+  d->Clean();  // nothing to clean yet
+  d->EnsureHistoryTable();
+  d->InsertHistory(Row("1", "first"));
+  d->Execute(Sql("CREATE TABLE conf_parent (id INT PRIMARY KEY)"));
+  d->Execute(
+      Sql("CREATE TABLE conf_child (id INT PRIMARY KEY, parent_id INT REFERENCES "
+          "conf_parent (id))"));
+  d->Execute(Sql("CREATE VIEW conf_view AS SELECT id FROM conf_child"));
+  d->Execute(Sql("CREATE INDEX conf_child_parent ON conf_child (parent_id)"));
+  EXPECT_FALSE(d->SchemaIsEmpty());
+
+  d->Clean();
+  EXPECT_FALSE(d->in_transaction());
+  EXPECT_TRUE(d->SchemaIsEmpty());
+  EXPECT_FALSE(d->HistoryTableExists());
+  EXPECT_TRUE(d->ReadHistory().empty());
+
+  // Everything can be created again, under the same names.
+  d->EnsureHistoryTable();
+  d->Execute(Sql("CREATE TABLE conf_parent (id INT PRIMARY KEY)"));
+  d->InsertHistory(Row("1", "again"));
+  EXPECT_EQ(1u, d->ReadHistory().size());
+  d->Clean();
+  EXPECT_TRUE(Open()->SchemaIsEmpty());
+}
+
+}  // namespace flyrun::test

@@ -1,0 +1,39 @@
+#include <memory>
+
+#include "conformance.h"
+#include "mysql_test_util.h"
+#include "support/test_support.h"
+
+namespace {
+
+using flyrun::ConnectionOptions;
+using flyrun::test::ConformanceDatabase;
+using flyrun::test::ConformanceTarget;
+
+// A database of its own on the test server, dropped after the test.
+class MysqlDatabase final : public ConformanceDatabase {
+ public:
+  MysqlDatabase() : db_(flyrun::test::EnvOr("FLYRUN_TEST_MYSQL_URL"), "conf") {}
+  ConnectionOptions options() const override {
+    ConnectionOptions o;
+    o.url = db_.url();
+    o.connect_timeout = std::chrono::milliseconds(5000);
+    return o;
+  }
+
+ private:
+  flyrun::test::ScratchDatabase db_;
+};
+
+ConformanceTarget MysqlTarget() {
+  ConformanceTarget t;
+  t.name = "Mysql";
+  t.server_env = "FLYRUN_TEST_MYSQL_URL";
+  t.create = [] { return std::make_unique<MysqlDatabase>(); };
+  t.expected_user = "flyrun";
+  return t;
+}
+
+}  // namespace
+
+FLYRUN_INSTANTIATE_DRIVER_CONFORMANCE(Mysql, MysqlTarget());
