@@ -76,7 +76,7 @@ void AddGlobalOptions(CLI::App& app, Globals& g) {
                  "config file (default ./flyrun.yaml, ./conf/flyrun.yaml)");
   app.add_option("--env", g.env_name, "environment block of the config file");
   app.add_option("--output", g.output, "output format")
-      ->check(CLI::IsMember({"text", "json", "github"}));
+      ->check(CLI::IsMember({"text", "json", "github", "sarif"}));
   app.add_option("--log-format", g.log_format, "log format on stderr")
       ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("-q,--quiet", g.quiet, "only warnings and errors on stderr");
@@ -139,6 +139,13 @@ int RunApp(int argc, char** argv) {
   validate->add_flag("--offline", ctx.offline, "check the files only, even when a URL is set");
   validate->add_option("--dialect", ctx.dialect, "SQL dialect for offline checks without a URL")
       ->check(CLI::IsMember({"postgresql", "postgres", "mysql", "mariadb", "sqlite"}));
+  validate
+      ->add_option("--base", ctx.base,
+                   "git revision to compare the migration files with (e.g. origin/main)")
+      ->type_name("REF");
+  g.options["undo_required"] = validate->add_flag(
+      "--undo-required{true}", g.values["undo_required"],
+      "require an undo file for every versioned migration (config undo_required)");
   add("repair", "remove failed history rows and realign checksums with the files", RunRepair);
   add("baseline", "record baseline_version as applied, for a database that already has a schema",
       RunBaseline);
@@ -172,17 +179,19 @@ int RunApp(int argc, char** argv) {
   SetupLogging(g.quiet ? Verbosity::kQuiet : (g.verbose ? Verbosity::kVerbose : Verbosity::kNormal),
                g.log_format == "json");
   InstallInterruptHandlers();
-  ctx.output = g.output == "json"
-                   ? OutputFormat::kJson
-                   : (g.output == "github" ? OutputFormat::kGithub : OutputFormat::kText);
+  ctx.output = g.output == "json"     ? OutputFormat::kJson
+               : g.output == "github" ? OutputFormat::kGithub
+               : g.output == "sarif"  ? OutputFormat::kSarif
+                                      : OutputFormat::kText;
   std::string command_name;
   std::string secret;
   try {
     for (auto& [sub, run] : commands) {
       if (!sub->parsed()) continue;
       command_name = sub->get_name();
-      if (ctx.output == OutputFormat::kGithub && command_name != "validate")
-        throw UsageError("--output github is for validate only");
+      if ((ctx.output == OutputFormat::kGithub || ctx.output == OutputFormat::kSarif) &&
+          command_name != "validate")
+        throw UsageError("--output " + g.output + " is for validate only");
       ctx.config = LoadConfig(InputsOf(g), CurrentEnvironment());
       if (sub == wait || sub == exec) {
         auto timeout = ParseDuration(wait_timeout);

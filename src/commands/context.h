@@ -16,7 +16,7 @@
 
 namespace flyrun {
 
-enum class OutputFormat { kText, kJson, kGithub };
+enum class OutputFormat { kText, kJson, kGithub, kSarif };
 
 /// Everything a command needs; built by the CLI.
 struct CommandContext {
@@ -26,6 +26,7 @@ struct CommandContext {
   bool offline = false;         ///< validate: files only
   bool dry_run = false;
   std::string dialect;          ///< validate without a URL: "postgresql", "mysql", "sqlite"
+  std::string base;             ///< validate: git revision to compare with (--base)
   std::string new_description;  ///< new: the description argument
   std::chrono::milliseconds wait_timeout{60000};  ///< wait, exec: how long to wait
   std::vector<std::string> exec_args;             ///< exec: the command to run after migrating

@@ -1,9 +1,12 @@
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "commands/commands.h"
 #include "commands/output.h"
+#include "commands/validate_checks.h"
 #include "core/error.h"
 #include "driver/factory.h"
 
@@ -20,18 +23,28 @@ Dialect OfflineDialect(const CommandContext& ctx) {
                    "use postgresql, mysql or sqlite");
 }
 
-/// Runs the splitter over every script: unterminated constructs and unknown
-/// placeholders are found without a database.
+/// Runs the splitter over every script: unterminated constructs, unknown
+/// placeholders and statements that cannot run in the script's transaction
+/// are found without a database.
 void CheckScripts(const CommandContext& ctx, Dialect dialect,
                   const std::vector<ResolvedMigration>& migrations, Issues& issues) {
+  SplitOptions base = SplitOptionsFor(ctx.config, dialect);
   for (const auto& m : migrations) {
-    SplitOptions opts = SplitOptionsFor(ctx.config, dialect);
+    SplitOptions opts = base;
     opts.placeholders = PlaceholdersFor(ctx.config, "user", "database", m.script);
     opts.issues = &issues;
     try {
       auto source = StatementSource::Open(m.path.string(), opts);
+      bool transactional = source->directives().transactional;
       Statement st;
       while (source->Next(st)) {
+        if (transactional && !st.non_transactional.empty()) {
+          issues.push_back({"non-transactional-statement", m.path.string(), st.line, st.column,
+                            st.non_transactional + " cannot run inside a transaction, and " +
+                                m.script + " runs in one",
+                            "put `-- flyrun:transaction=false` on the first line of " + m.script +
+                                " (and keep that script to the statements that need it)"});
+        }
       }
     } catch (const Error& e) {
       issues.push_back({"syntax", e.file.empty() ? m.path.string() : e.file, e.line, e.column,
@@ -40,7 +53,40 @@ void CheckScripts(const CommandContext& ctx, Dialect dialect,
   }
 }
 
+void PrintText(const CommandContext& ctx, const Issues& issues, size_t migrations, bool offline,
+               const std::optional<BaseInfo>& base) {
+  PrintIssues(ctx, issues);
+  std::ostream& out = *ctx.out;
+  if (issues.empty()) {
+    out << "Validated " << migrations << " migration file" << (migrations == 1 ? "" : "s")
+        << (offline ? " (offline)" : "");
+    if (base) out << " against " << base->ref;
+    out << ": no problems\n";
+  } else {
+    out << issues.size() << " problem" << (issues.size() == 1 ? "" : "s") << " found\n";
+  }
+}
+
 }  // namespace
+
+void CheckUndoCoverage(const std::vector<ResolvedMigration>& migrations, Issues& issues) {
+  std::vector<const Version*> undone;
+  for (const auto& m : migrations) {
+    if (m.kind == MigrationKind::kUndo) undone.push_back(&*m.version);
+  }
+  auto less = [](const Version* a, const Version* b) { return *a < *b; };
+  std::sort(undone.begin(), undone.end(), less);
+  for (const auto& m : migrations) {
+    if (m.kind != MigrationKind::kVersioned) continue;
+    if (std::binary_search(undone.begin(), undone.end(), &*m.version, less)) continue;
+    std::string name = m.script.substr(m.script.find_last_of('/') + 1);
+    std::string dir = m.path.parent_path().string();
+    issues.push_back({"missing-undo", m.path.string(), 0, 0,
+                      m.path.string() + " has no undo file, and undo_required is set",
+                      "add " + (dir.empty() ? std::string() : dir + "/") + "U" + name.substr(1) +
+                          " reverting it (flyrun new creates both files)"});
+  }
+}
 
 ExitCode RunValidate(const CommandContext& ctx) {
   const Config& config = ctx.config;
@@ -50,32 +96,43 @@ ExitCode RunValidate(const CommandContext& ctx) {
   if (config.url.empty() && ctx.dialect.empty())
     spdlog::debug("no URL: splitting with standard SQL rules (pass --dialect to choose)");
   CheckScripts(ctx, OfflineDialect(ctx), loaded.migrations, issues);
+  if (config.undo_required) CheckUndoCoverage(loaded.migrations, issues);
+  std::optional<BaseInfo> base;
+  if (!ctx.base.empty()) base = CheckAgainstBase(ctx, loaded.migrations, issues);
   if (!offline) {
     auto driver = Connect(config);
     Plan plan = Reconcile(loaded.migrations, driver->ReadHistory(), ReconcileOptionsFor(config));
     issues.insert(issues.end(), plan.issues.begin(), plan.issues.end());
   }
 
-  if (ctx.output == OutputFormat::kJson) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& i : issues) list.push_back(IssueJson(i));
-    nlohmann::json j = {{"command", "validate"},
-                        {"success", issues.empty()},
-                        {"offline", offline},
-                        {"migrations", loaded.migrations.size()},
-                        {"issues", list}};
-    *ctx.out << j.dump(2) << '\n';
-  } else {
-    PrintIssues(ctx, issues);
-    if (ctx.output == OutputFormat::kText) {
-      if (issues.empty()) {
-        *ctx.out << "Validated " << loaded.migrations.size() << " migration file"
-                 << (loaded.migrations.size() == 1 ? "" : "s") << (offline ? " (offline)" : "")
-                 << ": no problems\n";
-      } else {
-        *ctx.out << issues.size() << " problem" << (issues.size() == 1 ? "" : "s") << " found\n";
+  switch (ctx.output) {
+    case OutputFormat::kJson: {
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& i : issues) list.push_back(IssueJson(i));
+      nlohmann::json j = {{"command", "validate"},
+                          {"success", issues.empty()},
+                          {"offline", offline},
+                          {"migrations", loaded.migrations.size()},
+                          {"issues", list}};
+      if (base) {
+        j["base"] = {{"ref", base->ref},
+                     {"commit", base->commit},
+                     {"merge_base", base->merge_base.empty() ? nlohmann::json(nullptr)
+                                                             : nlohmann::json(base->merge_base)},
+                     {"migrations", base->migrations}};
       }
+      *ctx.out << j.dump(2) << '\n';
+      break;
     }
+    case OutputFormat::kSarif:
+      *ctx.out << SarifLog(issues, base).dump(2) << '\n';
+      break;
+    case OutputFormat::kGithub:
+      PrintIssues(ctx, issues);
+      break;
+    case OutputFormat::kText:
+      PrintText(ctx, issues, loaded.migrations.size(), offline, base);
+      break;
   }
   return issues.empty() ? ExitCode::kSuccess : ExitCode::kValidation;
 }

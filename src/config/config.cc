@@ -167,6 +167,7 @@ class Merger {
     if (key == "placeholder_replacement") return &config_.placeholder_replacement;
     if (key == "group") return &config_.group;
     if (key == "clean_enabled") return &config_.clean_enabled;
+    if (key == "undo_required") return &config_.undo_required;
     return nullptr;
   }
 

@@ -34,6 +34,7 @@ struct Config {
   std::chrono::milliseconds lock_timeout{300000};
   bool clean_enabled = false;
   std::string init_sql;
+  bool undo_required = false;  ///< validate: every versioned migration needs an undo file
 
   std::string config_file;  ///< the file that was read, empty when none
   std::string env_name;     ///< the selected environment block, empty when none

@@ -164,6 +164,7 @@ const std::vector<std::string>& ConfigKeys() {
       "lock_timeout",
       "clean_enabled",
       "init_sql",
+      "undo_required",
       "environments",
   };
   return keys;

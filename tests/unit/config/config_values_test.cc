@@ -53,6 +53,7 @@ TEST(ConfigKeys, EveryKeyOfSpec4InOrder) {
                                              "lock_timeout",
                                              "clean_enabled",
                                              "init_sql",
+                                             "undo_required",
                                              "environments"};
   EXPECT_EQ(ConfigKeys(), expected);
   for (const auto& key : ConfigKeys()) {

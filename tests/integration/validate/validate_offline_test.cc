@@ -1,0 +1,125 @@
+// Offline `flyrun validate`: every problem of every location at once, without
+// a database.
+#include <gtest/gtest.h>
+
+#include "support/test_support.h"
+
+namespace flyrun::test {
+namespace {
+
+bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+class ValidateOffline : public ::testing::Test {
+ protected:
+  RunResult Validate(std::vector<std::string> args,
+                     const std::map<std::string, std::string>& env = {}) const {
+    args.insert(args.begin(), "validate");
+    return RunFlyrun(args, dir.path(), env);
+  }
+  TempDir dir;
+};
+
+TEST_F(ValidateOffline, CleanFilesPass) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/R__v.sql", "CREATE VIEW v AS SELECT 1;\n");
+  auto r = Validate({});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Has(r.out, "Validated 2 migration files (offline): no problems")) << r.out;
+}
+
+TEST_F(ValidateOffline, ReportsEveryProblemOfEveryLocationAtOnce) {
+  dir.Write("a/V1__ok.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("a/V1_bad.sql", "SELECT 1;\n");
+  dir.Write("a/V2__one.sql", "SELECT 2;\n");
+  dir.Write("b/V2__two.sql", "SELECT 2;\n");
+  dir.Write("b/U7__orphan.sql", "SELECT 7;\n");
+  dir.Write("b/V3__string.sql", "SELECT 1;\nSELECT 'never closed;\n");
+  dir.Write("b/V4__placeholder.sql", "SELECT 1;\n\nINSERT INTO t VALUES ('${missing}');\n");
+  auto r = RunFlyrun({"--locations", "a,b", "validate"}, dir.path());
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_TRUE(Has(r.out, "a/V1_bad.sql\n  error[malformed-name]")) << r.out;
+  EXPECT_TRUE(Has(r.out, "b/V2__two.sql\n  error[duplicate-version]")) << r.out;
+  EXPECT_TRUE(Has(r.out, "b/U7__orphan.sql\n  error[orphan-undo]")) << r.out;
+  EXPECT_TRUE(Has(r.out, "b/V3__string.sql\n  2:8: error[unterminated]")) << r.out;
+  EXPECT_TRUE(Has(r.out,
+                  "b/V4__placeholder.sql\n  3:24: error[unknown-placeholder]: "
+                  "unknown placeholder ${missing}"))
+      << r.out;
+  EXPECT_TRUE(Has(r.out, "5 problems found")) << r.out;
+
+  // Defining the placeholder removes that problem only.
+  auto defined =
+      RunFlyrun({"--locations", "a,b", "--placeholder", "missing=x", "validate"}, dir.path());
+  EXPECT_TRUE(Has(defined.out, "4 problems found")) << defined.out;
+}
+
+TEST_F(ValidateOffline, AMissingLocationIsReported) {
+  dir.Write("sql/V1__a.sql", "SELECT 1;\n");
+  auto r = RunFlyrun({"--locations", "sql,nowhere", "validate"}, dir.path());
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  EXPECT_TRUE(Has(r.out, "error[location-missing]: location nowhere does not exist")) << r.out;
+}
+
+TEST_F(ValidateOffline, ANonTransactionalStatementInATransactionalScript) {
+  dir.Write("sql/V1__t.sql", "CREATE TABLE t (id INT);\n");
+  dir.Write(
+      "sql/V2__index.sql",
+      "-- add an index\nCREATE TABLE u (id INT);\n  CREATE INDEX CONCURRENTLY t_id ON t (id);\n");
+  dir.Write("sql/V3__index.sql",
+            "-- flyrun:transaction=false\nCREATE INDEX CONCURRENTLY u_id ON u (id);\n");
+  auto r = Validate({"--dialect", "postgresql"});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_TRUE(Has(r.out,
+                  "sql/V2__index.sql\n  3:3: error[non-transactional-statement]: CREATE "
+                  "INDEX CONCURRENTLY cannot run inside a transaction, and V2__index.sql "
+                  "runs in one\n    hint: put `-- flyrun:transaction=false` on the first "
+                  "line of V2__index.sql"))
+      << r.out;
+  EXPECT_FALSE(Has(r.out, "V3__index.sql")) << r.out;
+  EXPECT_TRUE(Has(r.out, "1 problem found")) << r.out;
+
+  // The dialect of the configured URL is used without --dialect.
+  auto url =
+      RunFlyrun({"--url", "postgresql://localhost:1/none", "validate", "--offline"}, dir.path());
+  EXPECT_EQ(url.exit_code, 3) << url.out << url.err;
+  EXPECT_TRUE(Has(url.out, "non-transactional-statement")) << url.out;
+}
+
+TEST_F(ValidateOffline, UndoCoverageWhenRequired) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/U1__a.sql", "DROP TABLE a;\n");
+  dir.Write("sql/sub/V2__b.sql", "CREATE TABLE b (id INT);\n");
+  dir.Write("sql/R__v.sql", "CREATE VIEW v AS SELECT 1;\n");
+  EXPECT_EQ(Validate({}).exit_code, 0);
+
+  auto flag = Validate({"--undo-required"});
+  EXPECT_EQ(flag.exit_code, 3) << flag.out << flag.err;
+  EXPECT_TRUE(Has(flag.out,
+                  "sql/sub/V2__b.sql\n  error[missing-undo]: sql/sub/V2__b.sql has no "
+                  "undo file, and undo_required is set\n    hint: add sql/sub/U2__b.sql"))
+      << flag.out;
+  EXPECT_TRUE(Has(flag.out, "1 problem found")) << flag.out;
+
+  auto env = Validate({}, {{"FLYRUN_UNDO_REQUIRED", "true"}});
+  EXPECT_EQ(env.exit_code, 3) << env.out;
+
+  dir.Write("flyrun.yaml", "undo_required: true\n");
+  auto yaml = Validate({});
+  EXPECT_EQ(yaml.exit_code, 3) << yaml.out << yaml.err;
+  EXPECT_EQ(Validate({}, {{"FLYRUN_UNDO_REQUIRED", "false"}}).exit_code, 0);
+}
+
+TEST_F(ValidateOffline, SarifAndGithubAreForValidateOnly) {
+  dir.Write("sql/V1__a.sql", "SELECT 1;\n");
+  for (const char* format : {"sarif", "github"}) {
+    auto r =
+        RunFlyrun({"--output", format, "info"}, dir.path(), {{"FLYRUN_URL", "sqlite::memory:"}});
+    EXPECT_EQ(r.exit_code, 2) << format << r.err;
+    EXPECT_TRUE(Has(r.err, std::string("--output ") + format + " is for validate only")) << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace flyrun::test
