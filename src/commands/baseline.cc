@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "commands/change_session.h"
 #include "commands/commands.h"
 
 namespace flyrun {
@@ -23,8 +24,8 @@ bool RecordBaseline(Driver& driver, const Config& config) {
 
 ExitCode RunBaseline(const CommandContext& ctx) {
   const Config& config = ctx.config;
-  auto driver = Connect(config);
-  auto lock = driver->Lock(config.lock_timeout);
+  ChangeSession change(ctx);
+  Driver* driver = &change.driver();
   driver->EnsureHistoryTable();
   auto history = driver->ReadHistory();
   if (!history.empty()) {

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "commands/change_session.h"
 #include "commands/commands.h"
 #include "config/redact.h"
 
@@ -12,8 +13,8 @@ ExitCode RunClean(const CommandContext& ctx) {
                      "set clean_enabled: true (or --clean-enabled, FLYRUN_CLEAN_ENABLED=true) "
                      "for databases you really mean to wipe");
   }
-  auto driver = Connect(config);
-  auto lock = driver->Lock(config.lock_timeout);
+  ChangeSession change(ctx);
+  Driver* driver = &change.driver();
   driver->Clean();
   if (ctx.output == OutputFormat::kJson) {
     *ctx.out << nlohmann::json(

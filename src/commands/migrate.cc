@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "commands/change_session.h"
 #include "commands/commands.h"
-#include "commands/dry_run.h"
 #include "commands/executor.h"
 #include "commands/output.h"
 #include "config/redact.h"
@@ -51,17 +51,8 @@ ExitCode RunMigrate(const CommandContext& ctx) {
   }
   ReconcileOptions ropts = ReconcileOptionsFor(config);
 
-  auto real = Connect(config);
-  spdlog::debug("connected to {}", RedactUrl(config.url));
-  auto lock = real->Lock(config.lock_timeout);
-  std::ostringstream captured;
-  std::unique_ptr<DryRunDriver> dry;
-  Driver* driver = real.get();
-  if (ctx.dry_run) {
-    dry = std::make_unique<DryRunDriver>(*real,
-                                         ctx.output == OutputFormat::kJson ? captured : *ctx.out);
-    driver = dry.get();
-  }
+  ChangeSession change(ctx);
+  Driver* driver = &change.driver();
   driver->EnsureHistoryTable();
   auto history = driver->ReadHistory();
   MaybeBaseline(*driver, config, history);
@@ -131,7 +122,7 @@ ExitCode RunMigrate(const CommandContext& ctx) {
         {"target_schema_version", now_at.empty() ? nullptr : nlohmann::json(now_at)},
         {"migrations_executed", applied.size()},
         {"migrations", applied}};
-    if (ctx.dry_run) j["sql"] = captured.str();
+    if (ctx.dry_run) j["sql"] = change.captured_sql();
     *ctx.out << j.dump(2) << '\n';
   } else if (ctx.dry_run) {
     *ctx.out << "-- dry run: " << plan.pending.size()

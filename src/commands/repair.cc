@@ -3,6 +3,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "commands/change_session.h"
 #include "commands/commands.h"
 #include "commands/output.h"
 
@@ -15,8 +16,8 @@ ExitCode RunRepair(const CommandContext& ctx) {
     PrintIssues(ctx, loaded.issues);
     throw Error(ExitCode::kValidation, "fix the migration file problems before repair");
   }
-  auto driver = Connect(config);
-  auto lock = driver->Lock(config.lock_timeout);
+  ChangeSession change(ctx);
+  Driver* driver = &change.driver();
   driver->EnsureHistoryTable();
   auto history = driver->ReadHistory();
 

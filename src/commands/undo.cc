@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "commands/change_session.h"
 #include "commands/commands.h"
-#include "commands/dry_run.h"
 #include "commands/executor.h"
 #include "commands/output.h"
 
@@ -19,19 +19,10 @@ ExitCode RunUndo(const CommandContext& ctx) {
     PrintIssues(ctx, loaded.issues);
     throw Error(ExitCode::kValidation, "fix the migration file problems before undo");
   }
-  std::optional<Version> target;
-  if (!config.target.empty() && config.target != "latest") target = Version::parse(config.target);
+  std::optional<Version> target = ReconcileOptionsFor(config).target;
 
-  auto real = Connect(config);
-  auto lock = real->Lock(config.lock_timeout);
-  std::ostringstream captured;
-  std::unique_ptr<DryRunDriver> dry;
-  Driver* driver = real.get();
-  if (ctx.dry_run) {
-    dry = std::make_unique<DryRunDriver>(*real,
-                                         ctx.output == OutputFormat::kJson ? captured : *ctx.out);
-    driver = dry.get();
-  }
+  ChangeSession change(ctx);
+  Driver* driver = &change.driver();
   driver->EnsureHistoryTable();
   Plan plan = Reconcile(loaded.migrations, driver->ReadHistory(), {});
   if (!plan.failed.empty()) {
@@ -90,7 +81,7 @@ ExitCode RunUndo(const CommandContext& ctx) {
                         {"dry_run", ctx.dry_run},
                         {"migrations_undone", undone.size()},
                         {"migrations", undone}};
-    if (ctx.dry_run) j["sql"] = captured.str();
+    if (ctx.dry_run) j["sql"] = change.captured_sql();
     *ctx.out << j.dump(2) << '\n';
   } else if (scripts.empty()) {
     *ctx.out << "Nothing to undo\n";

@@ -1,0 +1,18 @@
+#include "commands/change_session.h"
+
+#include <spdlog/spdlog.h>
+
+#include "config/redact.h"
+
+namespace flyrun {
+
+ChangeSession::ChangeSession(const CommandContext& ctx) : real_(Connect(ctx.config)) {
+  spdlog::debug("connected to {}", RedactUrl(ctx.config.url));
+  lock_ = real_->Lock(ctx.config.lock_timeout);
+  if (ctx.dry_run) {
+    dry_ = std::make_unique<DryRunDriver>(*real_,
+                                          ctx.output == OutputFormat::kJson ? captured_ : *ctx.out);
+  }
+}
+
+}  // namespace flyrun
