@@ -28,6 +28,25 @@ trap cleanup EXIT INT TERM
 
 jobs=$(nproc)
 failed=0
+passed_total=0
+failed_total=0
+# run_ctest DIR ARGS...: runs ctest, shows its output, adds up its counts.
+run_ctest() {
+  local dir=$1
+  shift
+  local log="$FLYRUN_TMP/ctest-$(basename "$dir").log" rc=0
+  (cd "$dir" && ctest --output-on-failure -j "$jobs" --timeout 600 "$@") 2>&1 | tee "$log" || rc=1
+  local summary
+  summary=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' "$log" | tail -1 || true)
+  if [ -n "$summary" ]; then
+    local bad total
+    bad=$(sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/' <<<"$summary")
+    total=$(sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\2/' <<<"$summary")
+    passed_total=$((passed_total + total - bad))
+    failed_total=$((failed_total + bad))
+  fi
+  return $rc
+}
 
 log "building (dev preset: warnings as errors)"
 build_preset dev
@@ -41,22 +60,30 @@ mariadb_start
 export FLYRUN_REQUIRE_SERVERS=1
 
 log "unit and integration tests"
-(cd "$root/build/dev" && ctest --output-on-failure -j "$jobs" --timeout 600) || failed=1
+run_ctest "$root/build/dev" || failed=1
 
 if [ "${FLYRUN_SKIP_ASAN:-0}" != 1 ]; then
   log "unit tests under ASan + UBSan"
   build_preset asan
-  (cd "$root/build/asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --output-on-failure -j "$jobs" -L unit --timeout 600) || failed=1
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    run_ctest "$root/build/asan" -L unit || failed=1
 fi
 
 if [ "${FLYRUN_SKIP_FUZZ:-0}" != 1 ] && [ -x "$root/scripts/fuzz.sh" ]; then
   log "fuzzing the splitter"
-  "$root/scripts/fuzz.sh" "${FLYRUN_FUZZ_SECONDS:-60}" || failed=1
+  # libFuzzer prints a line per new input: keep it in a file, show it on failure.
+  if "$root/scripts/fuzz.sh" "${FLYRUN_FUZZ_SECONDS:-60}" >"$FLYRUN_TMP/fuzz.log" 2>&1; then
+    grep -E '^stat::number_of_executed_units|^Done ' "$FLYRUN_TMP/fuzz.log" >&2 || true
+  else
+    tail -n 60 "$FLYRUN_TMP/fuzz.log" >&2
+    failed=1
+  fi
 fi
 
 if [ "$failed" != 0 ]; then
   log "FAILED"
+  echo "flyrun: $passed_total passed, $failed_total failed"
   exit 1
 fi
 log "all tests passed"
+echo "flyrun: $passed_total passed, $failed_total failed"

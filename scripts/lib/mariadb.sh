@@ -20,33 +20,13 @@
 # application's migration user usually is. log_bin_trust_function_creators=1 lets
 # it create functions and triggers without SUPER.
 
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
 _flyrun_mariadb_dir=
 _flyrun_mariadb_base_created=
 _flyrun_mariadb_root_pw=
 
-_flyrun_mariadb_fail() {
-  echo "mariadb: $*" >&2
-  local log=$_flyrun_mariadb_dir/error.log
-  if [ -s "$log" ]; then
-    echo "---- $log (last 60 lines) ----" >&2
-    tail -n 60 "$log" >&2
-    echo "----" >&2
-  fi
-  return 1
-}
-
-# Prints a TCP port on 127.0.0.1 that nothing listens on now.
-_flyrun_mariadb_free_port() {
-  local port _
-  for _ in $(seq 1 200); do
-    port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
+_flyrun_mariadb_fail() { flyrun_fail_with_log mariadb "$_flyrun_mariadb_dir/error.log" "$@"; }
 
 _flyrun_mariadb_pid_alive() {
   local pid
@@ -127,7 +107,7 @@ mariadb_start() {
 
   local port _ started='' deadline
   for _ in 1 2 3; do
-    port=$(_flyrun_mariadb_free_port) || {
+    port=$(flyrun_free_port) || {
       _flyrun_mariadb_fail "no free port"
       return 1
     }

@@ -17,21 +17,14 @@
 # The server is a throwaway: fsync is off. FLYRUN_PG_OPTS adds server options
 # (e.g. FLYRUN_PG_OPTS="-c fsync=on" for a benchmark that wants durability).
 
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
 _flyrun_pg_dir=
 _flyrun_pg_base_created=
 _flyrun_pg_bindir=
 _flyrun_pg_port=
 
-_flyrun_pg_fail() {
-  echo "postgres: $*" >&2
-  local log=$_flyrun_pg_dir/server.log
-  if [ -s "$log" ]; then
-    echo "---- $log (last 60 lines) ----" >&2
-    tail -n 60 "$log" >&2
-    echo "----" >&2
-  fi
-  return 1
-}
+_flyrun_pg_fail() { flyrun_fail_with_log postgres "$_flyrun_pg_dir/server.log" "$@"; }
 
 # Runs a command as the server's owner: `postgres` when we are root.
 _flyrun_pg_as_owner() {
@@ -58,19 +51,6 @@ _flyrun_pg_find_bindir() {
     echo "$d"
     return 0
   fi
-  return 1
-}
-
-# Prints a TCP port on 127.0.0.1 that nothing listens on now.
-_flyrun_pg_free_port() {
-  local port _
-  for _ in $(seq 1 200); do
-    port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
   return 1
 }
 
@@ -148,7 +128,7 @@ pg_start() {
 
   local port _ started='' deadline
   for _ in 1 2 3; do
-    port=$(_flyrun_pg_free_port) || {
+    port=$(flyrun_free_port) || {
       _flyrun_pg_fail "no free port"
       return 1
     }
