@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds flyrun and runs every test:
-#   1. unit tests (warnings as errors),
+#   1. unit tests (warnings as errors), and scripts/demo.sh (Release build),
 #   2. the unit tier again under AddressSanitizer + UndefinedBehaviorSanitizer,
 #   3. integration tests against real PostgreSQL and MariaDB servers that this
 #      script starts on loopback (private data dirs under a temp dir, free
@@ -50,6 +50,19 @@ run_ctest() {
 
 log "building (dev preset: warnings as errors)"
 build_preset dev
+
+log "scripts/demo.sh (release build, SQLite example)"
+if (cd "$root" && rm -f flyrun-demo.db && scripts/demo.sh >"$FLYRUN_TMP/demo.log" 2>&1) &&
+  grep -q "Successfully applied 4 migrations" "$FLYRUN_TMP/demo.log" &&
+  grep -q "Repeatable .*order totals view .*Success" "$FLYRUN_TMP/demo.log"; then
+  echo "demo: migrate and info as expected" >&2
+  passed_total=$((passed_total + 1))
+else
+  cat "$FLYRUN_TMP/demo.log" >&2
+  failed=1
+  failed_total=$((failed_total + 1))
+fi
+rm -f "$root/flyrun-demo.db"
 
 log "checking the docker runtime stage's library list against the binary"
 "$root/scripts/check-docker-libs.sh" "$root/build/dev/src/cli/flyrun" || failed=1

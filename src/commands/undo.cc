@@ -40,17 +40,17 @@ ExitCode RunUndo(const CommandContext& ctx) {
   std::sort(applied.begin(), applied.end(), [](const InfoRow* a, const InfoRow* b) {
     return *Version::parse(b->version) < *Version::parse(a->version);
   });
-  if (!target && applied.size() > 1) applied.resize(1);
-  if (target) {
-    std::erase_if(applied,
-                  [&](const InfoRow* r) { return !(*target < *Version::parse(r->version)); });
+  // Highest first: without --target only the highest, with it all above it.
+  std::vector<const InfoRow*> chosen;
+  for (const InfoRow* r : applied) {
+    if (target ? *target < *Version::parse(r->version) : chosen.empty()) chosen.push_back(r);
   }
 
   std::map<std::string, const ResolvedMigration*> undo_files;
   for (const auto& m : loaded.migrations)
     if (m.kind == MigrationKind::kUndo) undo_files[m.version->str()] = &m;
   std::vector<const ResolvedMigration*> scripts;
-  for (const InfoRow* r : applied) {
+  for (const InfoRow* r : chosen) {
     auto it = undo_files.find(r->version);
     if (it == undo_files.end()) {
       throw Error(ExitCode::kValidation,
