@@ -211,8 +211,12 @@ class SqliteDriver : public Driver {
   }
 
   std::string CurrentUser() override {
-    if (const passwd* pw = getpwuid(geteuid())) return pw->pw_name;
-    return "sqlite";
+    // SQLite has no users: the OS account, looked up once (getpwuid reads NSS).
+    if (user_.empty()) {
+      const passwd* pw = getpwuid(geteuid());
+      user_ = pw ? pw->pw_name : "sqlite";
+    }
+    return user_;
   }
 
   std::string DatabaseName() override {
@@ -259,6 +263,7 @@ class SqliteDriver : public Driver {
   std::string table_;
   SQLite::Database db_;
   bool in_tx_ = false;
+  std::string user_;
 };
 
 }  // namespace
