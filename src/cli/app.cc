@@ -63,6 +63,7 @@ struct Globals {
   std::vector<std::string> placeholders;
   std::string config_file, env_name, output = "text", log_format = "text";
   bool quiet = false, verbose = false;
+  CLI::Option* log_format_option = nullptr;
 };
 
 void AddGlobalOptions(CLI::App& app, Globals& g) {
@@ -77,8 +78,9 @@ void AddGlobalOptions(CLI::App& app, Globals& g) {
   app.add_option("--env", g.env_name, "environment block of the config file");
   app.add_option("--output", g.output, "output format")
       ->check(CLI::IsMember({"text", "json", "github", "sarif"}));
-  app.add_option("--log-format", g.log_format, "log format on stderr")
-      ->check(CLI::IsMember({"text", "json"}));
+  g.log_format_option =
+      app.add_option("--log-format", g.log_format, "log format on stderr (env FLYRUN_LOG_FORMAT)")
+          ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("-q,--quiet", g.quiet, "only warnings and errors on stderr");
   app.add_flag("-v,--verbose", g.verbose, "debug logging on stderr");
 }
@@ -93,7 +95,14 @@ ConfigInputs InputsOf(const Globals& g) {
   return in;
 }
 
-void PrintError(const Error& e, const std::string& secret) {
+void PrintError(const Error& e, const std::string& secret, bool json) {
+  if (json) {  // one JSON object, like every other stderr line in this mode
+    nlohmann::json j = ErrorJson(e);
+    j["level"] = "error";
+    j["msg"] = e.what();
+    std::cerr << RedactSecret(j.dump(), secret) << '\n';
+    return;
+  }
   std::string text = RedactSecret(e.what(), secret);
   std::cerr << "error: " << text << '\n';
   if (!e.detail.empty()) {
@@ -146,7 +155,13 @@ int RunApp(int argc, char** argv) {
   g.options["undo_required"] = validate->add_flag(
       "--undo-required{true}", g.values["undo_required"],
       "require an undo file for every versioned migration (config undo_required)");
-  add("repair", "remove failed history rows and realign checksums with the files", RunRepair);
+  CLI::App* repair =
+      add("repair", "remove failed history rows and realign checksums with the files", RunRepair);
+  repair
+      ->add_option("--mark-applied", ctx.mark_applied,
+                   "record the failed migration VERSION as applied (after finishing it by hand) "
+                   "instead of removing its row")
+      ->type_name("VERSION");
   add("baseline", "record baseline_version as applied, for a database that already has a schema",
       RunBaseline);
   add("clean", "drop every object in the schema (refused unless clean_enabled)", RunClean);
@@ -176,8 +191,19 @@ int RunApp(int argc, char** argv) {
     return static_cast<int>(ExitCode::kUsage);
   }
 
+  // Logging starts before the configuration is read, so FLYRUN_LOG_FORMAT is
+  // looked up here (through the config module, which owns the environment).
+  Environment environment = CurrentEnvironment();
+  if (g.log_format_option->count() == 0 && environment.count("FLYRUN_LOG_FORMAT"))
+    g.log_format = environment.at("FLYRUN_LOG_FORMAT");
+  if (g.log_format != "text" && g.log_format != "json") {
+    std::cerr << "error: FLYRUN_LOG_FORMAT: '" << g.log_format << "' is not text or json\n";
+    return static_cast<int>(ExitCode::kUsage);
+  }
+  bool json_logs = g.log_format == "json";
+  ctx.json_logs = json_logs;
   SetupLogging(g.quiet ? Verbosity::kQuiet : (g.verbose ? Verbosity::kVerbose : Verbosity::kNormal),
-               g.log_format == "json");
+               json_logs);
   InstallInterruptHandlers();
   ctx.output = g.output == "json"     ? OutputFormat::kJson
                : g.output == "github" ? OutputFormat::kGithub
@@ -192,7 +218,7 @@ int RunApp(int argc, char** argv) {
       if ((ctx.output == OutputFormat::kGithub || ctx.output == OutputFormat::kSarif) &&
           command_name != "validate")
         throw UsageError("--output " + g.output + " is for validate only");
-      ctx.config = LoadConfig(InputsOf(g), CurrentEnvironment());
+      ctx.config = LoadConfig(InputsOf(g), environment);
       if (sub == wait || sub == exec) {
         auto timeout = ParseDuration(wait_timeout);
         if (!timeout) throw UsageError("--timeout: '" + wait_timeout + "' is not a duration");
@@ -203,14 +229,15 @@ int RunApp(int argc, char** argv) {
     }
     return static_cast<int>(ExitCode::kUsage);
   } catch (const Error& e) {
-    PrintError(e, secret);
+    PrintError(e, secret, json_logs);
     if (ctx.output == OutputFormat::kJson) {
       nlohmann::json j = {{"command", command_name}, {"success", false}, {"error", ErrorJson(e)}};
       std::cout << RedactSecret(j.dump(2), secret) << '\n';
     }
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
-    std::cerr << "internal error: " << RedactSecret(e.what(), secret) << '\n';
+    PrintError(Error(ExitCode::kMigrationFailed, std::string("internal error: ") + e.what()),
+               secret, json_logs);
     return static_cast<int>(ExitCode::kMigrationFailed);
   }
 }

@@ -25,11 +25,14 @@ struct CommandContext {
   std::ostream* out = nullptr;  ///< results (stdout)
   bool offline = false;         ///< validate: files only
   bool dry_run = false;
+  bool json_logs = false;       ///< stderr carries one JSON object per line
   std::string dialect;          ///< validate without a URL: "postgresql", "mysql", "sqlite"
   std::string base;             ///< validate: git revision to compare with (--base)
   std::string new_description;  ///< new: the description argument
   std::chrono::milliseconds wait_timeout{60000};  ///< wait, exec: how long to wait
   std::vector<std::string> exec_args;             ///< exec: the command to run after migrating
+  /// repair: the version whose failed history row, finished by hand, becomes a success.
+  std::string mark_applied;
 };
 
 /// Scanned migrations with checksums (repeatables' checksums cover the

@@ -4,10 +4,38 @@
 #include <cerrno>
 #include <cstring>
 #include <iostream>
+#include <streambuf>
 
 #include "commands/commands.h"
 
 namespace flyrun {
+namespace {
+
+/// A stream buffer that logs each complete line at info level.
+class LogLineBuffer : public std::streambuf {
+ public:
+  ~LogLineBuffer() override { Flush(); }
+
+ protected:
+  int overflow(int c) override {
+    if (c == traits_type::eof()) return 0;
+    if (c == '\n') {
+      Flush();
+    } else {
+      line_.push_back(static_cast<char>(c));
+    }
+    return c;
+  }
+
+ private:
+  void Flush() {
+    if (!line_.empty()) spdlog::info("{}", line_);
+    line_.clear();
+  }
+  std::string line_;
+};
+
+}  // namespace
 
 ExitCode RunExec(const CommandContext& ctx) {
   if (ctx.exec_args.empty()) {
@@ -15,8 +43,11 @@ ExitCode RunExec(const CommandContext& ctx) {
   }
   // Wait for the database like `wait` does, unless connect_retries says otherwise.
   CommandContext migrate_ctx = ctx;
-  // The app owns stdout from here on; what flyrun did goes with its logs.
-  migrate_ctx.out = &std::cerr;
+  // The app owns stdout from here on; what flyrun did goes with its logs (as
+  // log lines, so JSON logs stay one object per line).
+  LogLineBuffer log_lines;
+  std::ostream log_stream(&log_lines);
+  migrate_ctx.out = ctx.json_logs ? &log_stream : &std::cerr;
   if (migrate_ctx.config.connect_retries == 0) {
     auto interval = migrate_ctx.config.connect_retry_interval.count() > 0
                         ? migrate_ctx.config.connect_retry_interval

@@ -69,10 +69,12 @@ Error Annotate(const Error& cause, const ResolvedMigration& m, const Statement& 
     detail += "\n" + CommittedReport(st, committed, dialect_note);
     if (committed != 0 && st.index > 1) {
       detail += "; the migration is recorded as failed";
-      std::string fix =
-          "check what the committed statements changed and revert or finish it by "
-          "hand, fix " +
-          m.script + ", then run `flyrun repair` and `flyrun migrate`";
+      std::string version = m.version ? m.version->str() : m.description;
+      std::string fix = "check what the committed statements changed; revert it by hand, fix " +
+                        m.script +
+                        " and run `flyrun repair` then `flyrun migrate` - or finish it "
+                        "by hand and run `flyrun repair --mark-applied " +
+                        version + "`";
       hint = hint.empty() ? fix : hint + "; " + fix;
     }
   }

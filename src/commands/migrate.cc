@@ -64,8 +64,10 @@ ExitCode RunMigrate(const CommandContext& ctx) {
     throw Error(ExitCode::kMigrationFailed,
                 "migration " + (f.version ? *f.version : f.description) + " (" + f.script +
                     ") failed earlier and is recorded as failed; refusing to migrate",
-                "check what it left behind and clean it up by hand, fix the file, then run "
-                "`flyrun repair` and `flyrun migrate` again");
+                "either revert what it left behind by hand, fix the file and run `flyrun repair` "
+                "then `flyrun migrate`, or finish it by hand and run `flyrun repair "
+                "--mark-applied " +
+                    (f.version ? *f.version : f.description) + "`");
   }
   if (config.validate_on_migrate && !plan.issues.empty()) {
     PrintIssues(ctx, plan.issues);

@@ -2,12 +2,83 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "commands/change_session.h"
 #include "commands/commands.h"
 #include "commands/output.h"
 
 namespace flyrun {
+namespace {
+
+std::string Normalised(const std::optional<std::string>& version) {
+  if (!version) return {};
+  auto v = Version::parse(*version);
+  return v ? v->str() : *version;
+}
+
+std::string Name(const AppliedMigration& h) {
+  return (h.version ? "version " + Normalised(h.version) : "'" + h.description + "'") + " (" +
+         h.script + ")";
+}
+
+/// "checksum a -> b, description 'x' -> 'y'": what differs between a row and its file.
+std::string Differences(const AppliedMigration& h, const ResolvedMigration& m) {
+  std::string out;
+  if (h.checksum != m.checksum)
+    out = "checksum " + h.checksum.value_or("(none)") + " -> " + m.checksum;
+  if (h.description != m.description) {
+    out += (out.empty() ? "" : ", ") + std::string("description '") + h.description + "' -> '" +
+           m.description + "'";
+  }
+  return out;
+}
+
+/// The failed row that `repair --mark-applied VERSION` turns into a success, and
+/// the file whose checksum it records.
+struct MarkApplied {
+  const AppliedMigration* row = nullptr;
+  const ResolvedMigration* file = nullptr;
+};
+
+/// Checks `--mark-applied` before anything changes, so that a refusal leaves
+/// the history as it was.
+MarkApplied FindMarkApplied(const std::string& requested,
+                            const std::vector<AppliedMigration>& history,
+                            const std::vector<ResolvedMigration>& migrations) {
+  auto v = Version::parse(requested);
+  if (!v) {
+    throw UsageError("--mark-applied: '" + requested + "' is not a version",
+                     "give the version of the failed migration, such as 2 or 1.3");
+  }
+  MarkApplied mark;
+  for (const auto& h : history)
+    if (h.version && Normalised(h.version) == v->str()) mark.row = &h;
+  if (!mark.row || mark.row->success) {
+    throw Error(ExitCode::kValidation,
+                "--mark-applied " + v->str() + ": version " + v->str() +
+                    " has no failed history row to mark as applied",
+                mark.row ? "its latest history row (" + mark.row->script +
+                               ") already succeeded; see `flyrun info`"
+                         : "the history table has no row for it; see `flyrun info`");
+  }
+  // A failed undo finished by hand is recorded against its U file.
+  MigrationKind kind =
+      mark.row->type == "UNDO_SQL" ? MigrationKind::kUndo : MigrationKind::kVersioned;
+  for (const auto& m : migrations)
+    if (m.kind == kind && m.version && *m.version == *v) mark.file = &m;
+  if (!mark.file) {
+    throw Error(ExitCode::kValidation,
+                "--mark-applied " + v->str() + ": no " +
+                    (kind == MigrationKind::kUndo ? "undo" : "migration") + " file for version " +
+                    v->str() + " in the configured locations",
+                "the row records the checksum of the file as it is now: restore " +
+                    mark.row->script + " first");
+  }
+  return mark;
+}
+
+}  // namespace
 
 ExitCode RunRepair(const CommandContext& ctx) {
   const Config& config = ctx.config;
@@ -21,39 +92,60 @@ ExitCode RunRepair(const CommandContext& ctx) {
   driver->EnsureHistoryTable();
   auto history = driver->ReadHistory();
 
-  std::map<std::string, const ResolvedMigration*> by_version, by_description;
-  for (const auto& m : loaded.migrations) {
+  MarkApplied mark;
+  if (!ctx.mark_applied.empty())
+    mark = FindMarkApplied(ctx.mark_applied, history, loaded.migrations);
+
+  std::map<std::string, const ResolvedMigration*> by_version;
+  for (const auto& m : loaded.migrations)
     if (m.kind == MigrationKind::kVersioned) by_version[m.version->str()] = &m;
-    if (m.kind == MigrationKind::kRepeatable) by_description[m.description] = &m;
+
+  // Applied migrations whose file is gone (the Missing state): their rows go,
+  // as the missing-migration hint promises.
+  std::set<std::string> missing_versions, missing_repeatables;
+  for (const auto& r : Reconcile(loaded.migrations, history, {}).rows) {
+    if (r.state != MigrationState::kMissing) continue;
+    if (r.version.empty()) {
+      missing_repeatables.insert(r.description);
+    } else {
+      missing_versions.insert(r.version);
+    }
   }
+
+  // All of the history rewrite or none of it.
+  Transaction tx(*driver);
   std::vector<std::string> changes;
   for (const auto& h : history) {
-    if (!h.success) {
-      driver->DeleteHistory(h.installed_rank);
-      changes.push_back("removed failed row of " +
-                        (h.version ? "version " + *h.version : "'" + h.description + "'") + " (" +
-                        h.script + ")");
+    if (mark.row && h.installed_rank == mark.row->installed_rank) {
+      driver->UpdateHistory(h.installed_rank, mark.file->checksum, mark.file->description, true);
+      std::string what = Differences(h, *mark.file);
+      changes.push_back("marked the failed row of " + Name(h) + " as applied" +
+                        (what.empty() ? "" : ": " + what));
       continue;
     }
-    if (h.type != "SQL") continue;
-    const ResolvedMigration* m = nullptr;
-    if (h.version) {
-      auto v = Version::parse(*h.version);
-      auto it = v ? by_version.find(v->str()) : by_version.end();
-      if (it != by_version.end()) m = it->second;
-    } else {
-      continue;  // a repeatable whose file changed is simply re-applied
+    if (!h.success) {
+      driver->DeleteHistory(h.installed_rank);
+      changes.push_back("removed failed row of " + Name(h));
+      continue;
     }
-    if (!m) continue;
+    if (h.version ? missing_versions.count(Normalised(h.version)) > 0
+                  : h.type == "SQL" && missing_repeatables.count(h.description) > 0) {
+      driver->DeleteHistory(h.installed_rank);
+      changes.push_back("removed row of " + Name(h) + ": its file is missing");
+      continue;
+    }
+    // A repeatable whose file changed is simply re-applied.
+    if (h.type != "SQL" || !h.version) continue;
+    auto it = by_version.find(Normalised(h.version));
+    if (it == by_version.end()) continue;
+    const ResolvedMigration* m = it->second;
     if (h.checksum != m->checksum || h.description != m->description) {
       driver->UpdateHistory(h.installed_rank, m->checksum, m->description, true);
-      changes.push_back("realigned version " + *h.version + " (" + m->script + "): checksum " +
-                        h.checksum.value_or("(none)") + " -> " + m->checksum +
-                        (h.description != m->description
-                             ? ", description '" + h.description + "' -> '" + m->description + "'"
-                             : ""));
+      changes.push_back("realigned version " + Normalised(h.version) + " (" + m->script +
+                        "): " + Differences(h, *m));
     }
   }
+  tx.Commit();
   if (ctx.output == OutputFormat::kJson) {
     *ctx.out
         << nlohmann::json({{"command", "repair"}, {"success", true}, {"changes", changes}}).dump(2)
