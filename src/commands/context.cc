@@ -35,6 +35,24 @@ LoadedMigrations LoadMigrations(const Config& config) {
   return loaded;
 }
 
+LoadedMigrations LoadMigrationsOrRefuse(const CommandContext& ctx) {
+  LoadedMigrations loaded = LoadMigrations(ctx.config);
+  if (!loaded.issues.empty()) {
+    PrintIssues(ctx, loaded.issues);
+    throw Error(ExitCode::kValidation,
+                std::to_string(loaded.issues.size()) + " problem(s) with the migration files",
+                "fix the files named above; `flyrun validate` lists them too");
+  }
+  return loaded;
+}
+
+void RetryConnectingFor(Config& config, std::chrono::milliseconds timeout) {
+  auto interval = config.connect_retry_interval.count() > 0 ? config.connect_retry_interval
+                                                            : std::chrono::milliseconds(1000);
+  config.connect_retry_interval = interval;
+  config.connect_retries = static_cast<int>(timeout / interval) + 1;
+}
+
 ConnectionOptions ConnectionOptionsFor(const Config& config) {
   ConnectionOptions o;
   o.url = config.url;

@@ -43,6 +43,14 @@ struct LoadedMigrations {
 };
 LoadedMigrations LoadMigrations(const Config& config);
 
+/// LoadMigrations for commands that change the database: any scan problem is
+/// printed and ends the command (Error(kValidation)) before it connects.
+LoadedMigrations LoadMigrationsOrRefuse(const CommandContext& ctx);
+
+/// Makes Connect() retry connection failures (never authentication failures)
+/// for about `timeout`: `wait`, and `exec` when connect_retries is not set.
+void RetryConnectingFor(Config& config, std::chrono::milliseconds timeout);
+
 ConnectionOptions ConnectionOptionsFor(const Config& config);
 
 /// Opens the driver for the configured URL (RequireUrl first).

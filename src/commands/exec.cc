@@ -48,13 +48,8 @@ ExitCode RunExec(const CommandContext& ctx) {
   LogLineBuffer log_lines;
   std::ostream log_stream(&log_lines);
   migrate_ctx.out = ctx.json_logs ? &log_stream : &std::cerr;
-  if (migrate_ctx.config.connect_retries == 0) {
-    auto interval = migrate_ctx.config.connect_retry_interval.count() > 0
-                        ? migrate_ctx.config.connect_retry_interval
-                        : std::chrono::milliseconds(1000);
-    migrate_ctx.config.connect_retry_interval = interval;
-    migrate_ctx.config.connect_retries = static_cast<int>(ctx.wait_timeout / interval) + 1;
-  }
+  if (migrate_ctx.config.connect_retries == 0)
+    RetryConnectingFor(migrate_ctx.config, ctx.wait_timeout);
   ExitCode code = RunMigrate(migrate_ctx);
   if (code != ExitCode::kSuccess) return code;
   ctx.out->flush();

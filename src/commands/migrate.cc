@@ -42,13 +42,7 @@ void RunCallbacks(Driver& driver, const CommandContext& ctx, const SessionInfo& 
 ExitCode RunMigrate(const CommandContext& ctx) {
   const Config& config = ctx.config;
   RequireUrl(config);
-  LoadedMigrations loaded = LoadMigrations(config);
-  if (!loaded.issues.empty()) {
-    PrintIssues(ctx, loaded.issues);
-    throw Error(ExitCode::kValidation,
-                std::to_string(loaded.issues.size()) + " problem(s) with the migration files",
-                "fix the files named above; `flyrun validate` lists them too");
-  }
+  LoadedMigrations loaded = LoadMigrationsOrRefuse(ctx);
   ReconcileOptions ropts = ReconcileOptionsFor(config);
 
   ChangeSession change(ctx);

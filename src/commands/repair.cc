@@ -81,12 +81,7 @@ MarkApplied FindMarkApplied(const std::string& requested,
 }  // namespace
 
 ExitCode RunRepair(const CommandContext& ctx) {
-  const Config& config = ctx.config;
-  LoadedMigrations loaded = LoadMigrations(config);
-  if (!loaded.issues.empty()) {
-    PrintIssues(ctx, loaded.issues);
-    throw Error(ExitCode::kValidation, "fix the migration file problems before repair");
-  }
+  LoadedMigrations loaded = LoadMigrationsOrRefuse(ctx);
   ChangeSession change(ctx);
   Driver* driver = &change.driver();
   driver->EnsureHistoryTable();

@@ -14,11 +14,7 @@ namespace flyrun {
 ExitCode RunUndo(const CommandContext& ctx) {
   const Config& config = ctx.config;
   RequireUrl(config);
-  LoadedMigrations loaded = LoadMigrations(config);
-  if (!loaded.issues.empty()) {
-    PrintIssues(ctx, loaded.issues);
-    throw Error(ExitCode::kValidation, "fix the migration file problems before undo");
-  }
+  LoadedMigrations loaded = LoadMigrationsOrRefuse(ctx);
   std::optional<Version> target = ReconcileOptionsFor(config).target;
 
   ChangeSession change(ctx);

@@ -9,11 +9,7 @@ namespace flyrun {
 ExitCode RunWait(const CommandContext& ctx) {
   Config config = ctx.config;
   RequireUrl(config);
-  // Retry connection failures (not authentication failures) until the timeout.
-  auto interval = config.connect_retry_interval.count() > 0 ? config.connect_retry_interval
-                                                            : std::chrono::milliseconds(1000);
-  config.connect_retry_interval = interval;
-  config.connect_retries = static_cast<int>(ctx.wait_timeout / interval) + 1;
+  RetryConnectingFor(config, ctx.wait_timeout);
   auto start = std::chrono::steady_clock::now();
   auto driver = Connect(config);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
