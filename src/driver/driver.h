@@ -71,10 +71,17 @@ class Driver {
   /// server if the process dies.
   virtual std::unique_ptr<LockGuard> Lock(std::chrono::milliseconds timeout) = 0;
 
+  /// Opens a transaction. Throws Error(kUsage) when one is already open: a
+  /// nested Begin() is a bug of the caller, never silently merged.
   virtual void Begin() = 0;
   virtual void Commit() = 0;
   /// Never throws (used from destructors and error paths).
   virtual void Rollback() noexcept = 0;
+  /// Whether the transaction opened by Begin() is still open as the database
+  /// sees it: false once a statement of a script ended it (COMMIT, END,
+  /// ROLLBACK), so the caller can tell that what followed was not covered by
+  /// its transaction. Cheap: no round trip (connection status on PostgreSQL,
+  /// sqlite3_get_autocommit on SQLite, the statements' own kind on MySQL).
   virtual bool in_transaction() const = 0;
   /// For databases that commit DDL implicitly (transactional_ddl() false): after
   /// Execute() failed inside Begin(), and before Rollback(), the Statement::index
@@ -84,6 +91,10 @@ class Driver {
   virtual int LastCommittedStatement() { return -1; }
 
   /// Runs one statement. For a Statement with copy_data, streams the data.
+  /// Interrupts: when a signal arrives (core/interrupt.h) while the statement
+  /// runs, the driver cancels it on the server (PostgreSQL cancel request,
+  /// MySQL KILL QUERY from a second connection, sqlite3_interrupt) and throws
+  /// Error(kInterrupted) within about a second; the statement did not complete.
   virtual void Execute(const Statement& statement) = 0;
 
   /// Creates the schema (where the dialect has one and it is missing) and the

@@ -24,6 +24,11 @@ struct Statement {
   /// Set when the statement cannot run inside a transaction (CREATE INDEX
   /// CONCURRENTLY, VACUUM, ...): a short reason such as "CREATE INDEX CONCURRENTLY".
   std::string non_transactional;
+  /// Set when the statement controls the transaction itself at the top level of
+  /// the script: the upper-case keyword(s), "BEGIN", "START TRANSACTION",
+  /// "COMMIT", "END", "ROLLBACK" or "ABORT" (not ROLLBACK TO SAVEPOINT, not a
+  /// BEGIN that opens a block or a trigger/procedure body).
+  std::string transaction_control;
   /// Non-null for `COPY ... FROM stdin`: the data follows. Valid until the next
   /// call to StatementSource::Next; unread data is skipped by the source.
   CopyData* copy_data = nullptr;
