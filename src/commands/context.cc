@@ -72,6 +72,11 @@ std::unique_ptr<Driver> Connect(const Config& config) {
   return OpenDriver(ConnectionOptionsFor(config));
 }
 
+std::unique_ptr<Driver> Connect(const CommandContext& ctx) {
+  if (ctx.open_driver) return ctx.open_driver(ctx.config);
+  return Connect(ctx.config);
+}
+
 std::map<std::string, std::string> PlaceholdersFor(const Config& config, const std::string& user,
                                                    const std::string& database,
                                                    const std::string& script) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -33,6 +34,9 @@ struct CommandContext {
   std::vector<std::string> exec_args;             ///< exec: the command to run after migrating
   /// repair: the version whose failed history row, finished by hand, becomes a success.
   std::string mark_applied;
+  /// Opens the database instead of choosing a driver by URL scheme: the seam
+  /// through which unit tests run the commands against an in-memory driver.
+  std::function<std::unique_ptr<Driver>(const Config&)> open_driver;
 };
 
 /// Scanned migrations with checksums (repeatables' checksums cover the
@@ -55,6 +59,8 @@ ConnectionOptions ConnectionOptionsFor(const Config& config);
 
 /// Opens the driver for the configured URL (RequireUrl first).
 std::unique_ptr<Driver> Connect(const Config& config);
+/// The same through ctx.open_driver when it is set.
+std::unique_ptr<Driver> Connect(const CommandContext& ctx);
 
 /// User placeholders plus the built-ins for `script` (SPEC 6). `user` and
 /// `database` come from the driver.

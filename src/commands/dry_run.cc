@@ -1,5 +1,7 @@
 #include "commands/dry_run.h"
 
+#include "core/error.h"
+
 namespace flyrun {
 namespace {
 
@@ -16,6 +18,7 @@ std::string Literal(const std::optional<std::string>& value) {
 }  // namespace
 
 void DryRunDriver::Begin() {
+  if (in_tx_) throw UsageError("internal error: a transaction was begun inside another");
   out_ << "BEGIN;\n";
   in_tx_ = true;
 }

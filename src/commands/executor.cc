@@ -1,13 +1,19 @@
 #include "commands/executor.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <optional>
 
 #include "commands/output.h"
+#include "commands/script_outcome.h"
 #include "core/error.h"
 #include "core/interrupt.h"
 
 namespace flyrun {
 namespace {
+
+constexpr size_t kMaxDescription = 200;  // the history table's description column
 
 std::string FirstLine(const std::string& sql) {
   auto nl = sql.find('\n');
@@ -16,43 +22,18 @@ std::string FirstLine(const std::string& sql) {
   return line;
 }
 
-/// Rewrites a driver error as a migration error that points into the file.
-/// What a failed non-atomic script left behind: `committed` is the index of the
-/// last statement the database committed on its own (-1 = unknown, so every
-/// statement before the failing one may be).
-std::string CommittedReport(const Statement& st, int committed, const std::string& dialect_note) {
-  int before = st.index - 1;
-  auto range = [](int from, int to) {
-    return from == to ? "statement " + std::to_string(from)
-                      : "statements " + std::to_string(from) + "-" + std::to_string(to);
-  };
-  if (before == 0) return "no statement of this script ran before it";
-  if (committed < 0) {
-    return range(1, before) + " of this script ran before it and " +
-           (before == 1 ? "was" : "were") + " committed" + dialect_note;
-  }
-  if (committed == 0) {
-    return range(1, before) + " of this script ran before it and " +
-           (before == 1 ? "was" : "were") + " rolled back: nothing was committed";
-  }
-  std::string out =
-      range(1, committed) + (committed == 1 ? " was" : " were") + " committed" + dialect_note;
-  if (committed < before) {
-    out += "; " + range(committed + 1, before) + (committed + 1 == before ? " was" : " were") +
-           " rolled back";
-  }
-  return out;
-}
-
-Error Annotate(const Error& cause, const ResolvedMigration& m, const Statement& st, int total,
-               bool transactional, bool partial, int committed, const std::string& dialect_note) {
+/// Rewrites a driver error as a migration error that points into the file,
+/// with what the database holds of the script (`progress`).
+Error Annotate(const Error& cause, const ResolvedMigration& m, const Statement& st,
+               const ScriptOutcome& outcome, bool transactional, const std::string& progress) {
   int line = st.line + (cause.line > 0 ? cause.line - 1 : 0);
   int column =
       cause.line > 1 ? cause.column : (cause.column > 0 ? st.column + cause.column - 1 : st.column);
   std::string file = m.path.string();
   std::string msg = Location(file, line, 0) + ": " + cause.what();
   std::string hint = cause.hint();
-  std::string detail = "statement " + std::to_string(st.index) + " of " + std::to_string(total) +
+  std::string detail = "statement " + std::to_string(st.index) +
+                       (outcome.total > 0 ? " of " + std::to_string(outcome.total) : "") +
                        " (line " + std::to_string(st.line) + "): " + FirstLine(st.sql);
   if (!cause.detail.empty()) detail = cause.detail + "\n" + detail;
   if (!cause.sqlstate.empty()) detail += "\nSQLSTATE " + cause.sqlstate;
@@ -65,18 +46,8 @@ Error Annotate(const Error& cause, const ResolvedMigration& m, const Statement& 
            " cannot run inside a transaction: put `-- flyrun:transaction=false` on the "
            "first line of " +
            m.script + " (and keep that script to statements that need it)";
-  } else if (partial) {
-    detail += "\n" + CommittedReport(st, committed, dialect_note);
-    if (committed != 0 && st.index > 1) {
-      detail += "; the migration is recorded as failed";
-      std::string version = m.version ? m.version->str() : m.description;
-      std::string fix = "check what the committed statements changed; revert it by hand, fix " +
-                        m.script +
-                        " and run `flyrun repair` then `flyrun migrate` - or finish it "
-                        "by hand and run `flyrun repair --mark-applied " +
-                        version + "`";
-      hint = hint.empty() ? fix : hint + "; " + fix;
-    }
+  } else if (!progress.empty() && outcome.mode != ScriptOutcome::Mode::kAtomic) {
+    detail += "\n" + progress;
   }
   Error e(ExitCode::kMigrationFailed, msg, hint);
   e.file = file;
@@ -86,6 +57,38 @@ Error Annotate(const Error& cause, const ResolvedMigration& m, const Statement& 
   e.vendor_code = cause.vendor_code;
   e.detail = detail;
   return e;
+}
+
+/// The error for a script whose own COMMIT/ROLLBACK ended flyrun's transaction.
+Error TransactionEnded(const ResolvedMigration& m, const Statement& st, const std::string& what) {
+  Error e(ExitCode::kMigrationFailed,
+          Location(m.path.string(), st.line, 0) + ": `" + what +
+              "` ended the transaction flyrun runs this migration in; the statements after it "
+              "would not be covered by it, so the migration stops here",
+          "flyrun runs each migration and its history row in one transaction: remove the "
+          "statement, or put `-- flyrun:transaction=false` on the first line of " +
+              m.script + " to manage transactions in the script yourself");
+  e.file = m.path.string();
+  e.line = st.line;
+  e.column = st.column;
+  e.detail = "statement " + std::to_string(st.index) + " (line " + std::to_string(st.line) +
+             "): " + FirstLine(st.sql);
+  return e;
+}
+
+/// The keyword that ended a transaction, when the statement says (the
+/// splitter's classification, else its first word).
+std::string EndingKeyword(const Statement& st) {
+  if (!st.transaction_control.empty()) return st.transaction_control;
+  std::string word;
+  for (char c : st.sql) {
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    } else if (!word.empty()) {
+      break;
+    }
+  }
+  return word;
 }
 
 int CountRemaining(StatementSource& source) {
@@ -114,7 +117,18 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
                     "be part of a group",
                 "apply it without group: true, or remove the directive");
   }
-  bool atomic = transactional && driver.transactional_ddl();
+
+  ScriptOutcome outcome;
+  using Mode = ScriptOutcome::Mode;
+  using End = ScriptOutcome::End;
+  if (run.in_group) {
+    outcome.mode = Mode::kCallerRollsBack;
+  } else if (!transactional) {
+    outcome.mode = Mode::kAutocommit;
+  } else {
+    outcome.mode = driver.transactional_ddl() ? Mode::kAtomic : Mode::kTransaction;
+  }
+  if (!driver.transactional_ddl()) outcome.committed_why = " (MySQL commits DDL implicitly)";
 
   AppliedMigration row;
   if (m.version) row.version = m.version->str();
@@ -122,7 +136,6 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
   row.type = run.type;
   row.script = m.script;
   row.checksum = m.checksum;
-
   auto start = std::chrono::steady_clock::now();
   auto elapsed_ms = [&] {
     return static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -132,59 +145,143 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
 
   std::unique_ptr<Transaction> tx;
   if (transactional && !run.in_group) tx = std::make_unique<Transaction>(driver);
+
+  // Run the statements; on the first failure, interruption or lost
+  // transaction, stop and keep the facts in `outcome`.
   Statement st;
+  std::optional<Error> cause;
   try {
-    while (source->Next(st)) {
-      // A script that cannot be rolled back is finished rather than cut short.
-      if (atomic) ThrowIfInterrupted();
+    for (;;) {
+      if (Interrupted()) {
+        outcome.end = End::kInterrupted;
+        break;
+      }
+      if (!source->Next(st)) break;
       try {
         driver.Execute(st);
-      } catch (const Error& cause) {
-        if (cause.code() != ExitCode::kMigrationFailed) throw;
-        if (Interrupted()) {  // the driver aborted the statement because of the signal
-          tx.reset();
-          if (!atomic && run.record) {  // part of it may be committed: never silently
-            row.success = false;
-            row.execution_time = elapsed_ms();
-            driver.InsertHistory(row);
-          }
-          throw Error(ExitCode::kInterrupted,
-                      "interrupted by signal during " + m.script + (atomic ? "; rolled back" : ""));
-        }
-        int total = st.index + CountRemaining(*source);
-        // Ask before rolling back: afterwards the driver cannot tell.
-        int committed = !atomic && tx ? driver.LastCommittedStatement() : -1;
-        Error annotated = Annotate(
-            cause, m, st, total, transactional, !atomic, committed,
-            driver.transactional_ddl() ? std::string() : " (MySQL commits DDL implicitly)");
-        tx.reset();  // roll back what can be rolled back
-        // Nothing committed means nothing to repair: the database is as before.
-        bool left_changes = st.index > 1 && committed != 0;
-        if (!atomic && run.record && left_changes) {
-          row.success = false;
-          row.execution_time = elapsed_ms();
-          driver.InsertHistory(row);
-        }
-        throw annotated;
+      } catch (const Error& e) {
+        outcome.stopped_at = st.index;
+        outcome.end =
+            e.code() == ExitCode::kInterrupted || Interrupted() ? End::kInterrupted : End::kFailed;
+        if (outcome.end == End::kFailed) cause = e;
+        break;
+      }
+      outcome.completed = st.index;
+      if (transactional && !driver.in_transaction()) {
+        outcome.end = End::kFailed;
+        outcome.stopped_at = st.index;
+        outcome.ended_by = EndingKeyword(st);
+        cause = TransactionEnded(m, st, outcome.ended_by);
+        break;
       }
     }
-    ThrowIfInterrupted();
+  } catch (const Error& e) {  // the file could not be read or split further
+    if (outcome.end == End::kCompleted) outcome.end = End::kFailed;
+    cause = e;
+  }
+
+  if (outcome.end == End::kCompleted) {
     row.execution_time = elapsed_ms();
     row.success = true;
     if (run.record) driver.InsertHistory(row);
     if (tx) tx->Commit();
-  } catch (const Error& e) {
-    if (e.code() == ExitCode::kInterrupted || e.code() == ExitCode::kValidation) {
-      tx.reset();
-      if (e.code() == ExitCode::kValidation && !atomic && run.record) {
-        row.success = false;
-        row.execution_time = elapsed_ms();
-        driver.InsertHistory(row);
-      }
-    }
-    throw;
+    return row.execution_time;
   }
-  return row.execution_time;
+
+  // What stays committed, asked before rolling back (afterwards the driver
+  // cannot tell).
+  if (!outcome.ended_by.empty()) {
+    bool rolled_back = outcome.ended_by == "ROLLBACK" || outcome.ended_by == "ABORT";
+    if (!rolled_back) {
+      outcome.committed = outcome.completed;
+    } else {
+      outcome.committed = outcome.mode == Mode::kAtomic ? 0 : driver.LastCommittedStatement();
+    }
+  } else if (outcome.mode == Mode::kAutocommit) {
+    outcome.committed = outcome.completed;
+  } else if (outcome.mode == Mode::kTransaction) {
+    outcome.committed = driver.LastCommittedStatement();
+  } else {
+    outcome.committed = 0;
+  }
+  // Roll back first, then read the rest of the file: locks are held meanwhile.
+  if (tx) {
+    tx.reset();
+    outcome.rollback_incomplete = driver.RollbackWasIncomplete();
+  } else if (outcome.mode == Mode::kAutocommit && driver.in_transaction()) {
+    // A transaction the script opened itself is rolled back like any other.
+    driver.Rollback();
+    outcome.rollback_incomplete = driver.RollbackWasIncomplete();
+  }
+  if (outcome.end == End::kFailed && outcome.stopped_at > 0)
+    outcome.total = outcome.stopped_at + CountRemaining(*source);
+
+  std::string progress = Progress(outcome);
+  std::string recorded;
+  std::string record_error;
+  if (RecordFor(outcome) == HistoryEntry::kFailed && run.record) {
+    row.success = false;
+    row.execution_time = elapsed_ms();
+    std::string tag = " (" + ProgressTag(outcome) + ")";
+    row.description =
+        m.description.substr(0, kMaxDescription - std::min(kMaxDescription, tag.size())) + tag;
+    try {
+      driver.InsertHistory(row);
+      recorded = "; the migration is recorded as failed";
+    } catch (const Error& e) {
+      // Never lets the recording failure replace the report of the failure.
+      record_error =
+          "\nthe failed history row could not be written either: " + std::string(e.what()) +
+          " - record it by hand before the next migrate";
+    }
+  }
+  std::string version = m.version ? m.version->str() : m.description;
+  std::string repair_hint =
+      "check what the committed statements changed; revert it by hand, fix " + m.script +
+      " and run `flyrun repair` then `flyrun migrate` - or finish it by hand and run `flyrun "
+      "repair --mark-applied " +
+      version + "`";
+  bool needs_repair = run.record && RecordFor(outcome) == HistoryEntry::kFailed;
+
+  if (outcome.end == End::kInterrupted) {
+    std::string where = outcome.stopped_at > 0
+                            ? " at statement " + std::to_string(outcome.stopped_at) + " (line " +
+                                  std::to_string(st.line) + ", cancelled on the server)"
+                            : "";
+    std::string what = RecordFor(outcome) == HistoryEntry::kNone
+                           ? "; " + (outcome.mode == Mode::kCallerRollsBack
+                                         ? progress
+                                         : std::string("rolled back, nothing recorded"))
+                           : "; " + progress + recorded;
+    Error e(ExitCode::kInterrupted, "interrupted by signal during " + m.script + where + what,
+            needs_repair ? repair_hint : std::string());
+    e.file = m.path.string();
+    e.detail = record_error.empty() ? std::string() : record_error.substr(1);
+    throw e;
+  }
+
+  Error failure = cause ? *cause : Error(ExitCode::kMigrationFailed, m.script + " failed");
+  if (failure.code() == ExitCode::kMigrationFailed && outcome.stopped_at > 0 &&
+      outcome.ended_by.empty()) {
+    failure = Annotate(failure, m, st, outcome, transactional, progress + recorded);
+  } else if (!progress.empty() && outcome.mode != Mode::kAtomic) {
+    failure.detail += (failure.detail.empty() ? "" : "\n") + progress + recorded;
+  } else if (!outcome.ended_by.empty()) {
+    failure.detail += "\n" + progress + recorded;
+  }
+  if (needs_repair) {
+    Error with_hint(failure.code(), failure.what(),
+                    failure.hint().empty() ? repair_hint : failure.hint() + "; " + repair_hint);
+    with_hint.file = failure.file;
+    with_hint.line = failure.line;
+    with_hint.column = failure.column;
+    with_hint.sqlstate = failure.sqlstate;
+    with_hint.vendor_code = failure.vendor_code;
+    with_hint.detail = failure.detail;
+    failure = with_hint;
+  }
+  failure.detail += record_error;
+  throw failure;
 }
 
 }  // namespace flyrun

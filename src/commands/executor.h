@@ -28,11 +28,16 @@ struct SessionInfo {
 /// - transactional (the default): the statements and the history row in one
 ///   transaction; on PostgreSQL and SQLite a failure leaves nothing behind.
 /// - `-- flyrun:transaction=false`, or a database without transactional DDL
-///   (MySQL): a failure records a failed history row and says which statements
-///   before the failing one were committed.
+///   (MySQL): statements may stay committed when a later one fails.
+/// The script stops at the first failing statement, at a signal (the running
+/// statement is cancelled by the driver), or when one of its own statements
+/// ends flyrun's transaction (COMMIT/ROLLBACK in a transactional script). What
+/// is then recorded follows one rule (script_outcome.h): nothing when the
+/// database is as before, else a failed row whose description says how far
+/// the script got, so that the next migrate refuses until `repair`.
 /// Throws Error(kMigrationFailed) as "file:line: message" with the SQLSTATE,
-/// the statement's number and first line, and a hint; Error(kInterrupted) when a
-/// signal arrived (the transaction is rolled back). Returns the execution time in ms.
+/// the statement's number and first line, what stays committed and a hint;
+/// Error(kInterrupted) for a signal. Returns the execution time in ms.
 int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& session,
               const ScriptRun& run);
 

@@ -26,14 +26,15 @@ void MaybeBaseline(Driver& driver, const Config& config,
   spdlog::info("baselined the non-empty schema at version {}", config.baseline_version);
 }
 
-/// Runs the callback scripts of `event` (beforeMigrate, afterEachMigrate...),
-/// each in its own transaction, without a history row.
+/// Runs the callback scripts of `event` (beforeMigrate, afterEachMigrate...)
+/// without a history row: each in its own transaction, or inside the group's
+/// transaction when `in_group` (a callback must not commit the group).
 void RunCallbacks(Driver& driver, const CommandContext& ctx, const SessionInfo& session,
-                  const LoadedMigrations& loaded, const std::string& event) {
+                  const LoadedMigrations& loaded, const std::string& event, bool in_group = false) {
   for (const auto& m : loaded.migrations) {
     if (m.kind != MigrationKind::kCallback || m.event != event) continue;
     spdlog::debug("callback {}", m.script);
-    RunScript(driver, ctx, session, {&m, "SQL", false});
+    RunScript(driver, ctx, session, {&m, "SQL", false, in_group});
   }
 }
 
@@ -47,6 +48,13 @@ ExitCode RunMigrate(const CommandContext& ctx) {
 
   ChangeSession change(ctx);
   Driver* driver = &change.driver();
+  if (config.group && !driver->transactional_ddl()) {
+    throw UsageError(
+        "group: true cannot be kept on MySQL/MariaDB: the server commits every DDL statement "
+        "on its own, so the group's transaction would be committed piecemeal and a failure "
+        "would leave some migrations applied without their history rows",
+        "set group: false (each migration then runs and is recorded on its own)");
+  }
   driver->EnsureHistoryTable();
   auto history = driver->ReadHistory();
   MaybeBaseline(*driver, config, history);
@@ -82,9 +90,10 @@ ExitCode RunMigrate(const CommandContext& ctx) {
     for (const ResolvedMigration* m : plan.pending) {
       spdlog::debug("migrating {}", Label(*m));
       if (ctx.dry_run && text) *ctx.out << "-- migrate " << Label(*m) << ": " << m->script << '\n';
-      RunCallbacks(*driver, ctx, session, loaded, "beforeEachMigrate");
-      int ms = RunScript(*driver, ctx, session, {m, "SQL", true, group != nullptr});
-      RunCallbacks(*driver, ctx, session, loaded, "afterEachMigrate");
+      bool in_group = group != nullptr;
+      RunCallbacks(*driver, ctx, session, loaded, "beforeEachMigrate", in_group);
+      int ms = RunScript(*driver, ctx, session, {m, "SQL", true, in_group});
+      RunCallbacks(*driver, ctx, session, loaded, "afterEachMigrate", in_group);
       applied.push_back({{"version", m->version ? m->version->str() : ""},
                          {"description", m->description},
                          {"type", "SQL"},

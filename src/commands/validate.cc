@@ -100,7 +100,7 @@ ExitCode RunValidate(const CommandContext& ctx) {
   std::optional<BaseInfo> base;
   if (!ctx.base.empty()) base = CheckAgainstBase(ctx, loaded.migrations, issues);
   if (!offline) {
-    auto driver = Connect(config);
+    auto driver = Connect(ctx);
     Plan plan = Reconcile(loaded.migrations, driver->ReadHistory(), ReconcileOptionsFor(config));
     issues.insert(issues.end(), plan.issues.begin(), plan.issues.end());
   }

@@ -89,6 +89,9 @@ class Driver {
   /// committed on its own (0 = none); Rollback() undoes the ones after it.
   /// -1 when the driver cannot tell.
   virtual int LastCommittedStatement() { return -1; }
+  /// After Rollback(): true when changes to tables that cannot roll back
+  /// (MySQL MyISAM/Aria) survived it, so what the database holds is unknown.
+  virtual bool RollbackWasIncomplete() { return false; }
 
   /// Runs one statement. For a Statement with copy_data, streams the data.
   /// Interrupts: when a signal arrives (core/interrupt.h) while the statement

@@ -119,6 +119,7 @@ class MysqlDriver : public Driver {
   }
 
   void Begin() override {
+    if (in_tx_) throw UsageError("internal error: a transaction was begun inside another");
     if (!autocommit_off_) {
       session_->Run("SET autocommit = 0");
       autocommit_off_ = true;
@@ -127,23 +128,33 @@ class MysqlDriver : public Driver {
     last_executed_ = 0;
     last_committed_ = 0;
     failed_commits_ = false;
+    ended_by_script_ = false;
+    rollback_incomplete_ = false;
   }
   void Commit() override {
     session_->Run("COMMIT");
     in_tx_ = false;
   }
   void Rollback() noexcept override {
+    rollback_incomplete_ = false;
     try {
       session_->Run("ROLLBACK");
+      // ER_WARNING_NOT_COMPLETE_ROLLBACK: MyISAM/Aria changes stayed.
+      if (in_tx_) rollback_incomplete_ = WarnedIncompleteRollback();
     } catch (...) {
       // Nothing to roll back on a dead connection: the server did it.
     }
     in_tx_ = false;
   }
-  bool in_transaction() const override { return in_tx_; }
+  bool RollbackWasIncomplete() override { return rollback_incomplete_; }
+  // With autocommit off the server always has a transaction open, so what ends
+  // ours is a statement of the script that commits or rolls back by name
+  // (implicit commits by DDL are counted by LastCommittedStatement instead).
+  bool in_transaction() const override { return in_tx_ && !ended_by_script_; }
 
   int LastCommittedStatement() override {
     if (!in_tx_) return -1;
+    if (ended_by_script_) return last_committed_;
     // No open transaction means nothing is left to roll back: all that ran is
     // committed (also when the failing statement was DDL that committed before
     // failing). Otherwise the statements after the last implicit commit are open.
@@ -163,6 +174,8 @@ class MysqlDriver : public Driver {
                   "use LOAD DATA or INSERT on MySQL");
     }
     bool commits = in_tx_ && ImplicitlyCommits(statement.sql);
+    // A procedure commits only if its body does: asked after it ran.
+    bool may_commit = commits && IsCall(statement.sql);
     try {
       Run(statement.sql);
     } catch (const Error& e) {
@@ -174,7 +187,16 @@ class MysqlDriver : public Driver {
     }
     if (in_tx_) {
       last_executed_ = statement.index;
+      if (may_commit) {
+        auto open = session_->Scalar("SELECT @@in_transaction");
+        commits = !(open && *open == "1");
+      }
       if (commits) last_committed_ = statement.index;
+      if (!statement.transaction_control.empty()) {
+        ended_by_script_ = true;
+        // ROLLBACK keeps only what DDL committed before it; the others commit.
+        if (statement.transaction_control != "ROLLBACK") last_committed_ = statement.index;
+      }
     }
   }
 
@@ -327,6 +349,17 @@ class MysqlDriver : public Driver {
     }
   }
 
+  /// Whether the warnings of the last statement include 1196
+  /// (ER_WARNING_NOT_COMPLETE_ROLLBACK).
+  bool WarnedIncompleteRollback() {
+    try {
+      for (const auto& row : session_->Query("SHOW WARNINGS"))
+        if (row.size() > 1 && row[1] && *row[1] == "1196") return true;
+    } catch (const Error&) {
+    }
+    return false;
+  }
+
   /// " (held by connection N, user@host)" when the server says who holds `name`.
   std::string Holder(const std::string& name) {
     try {
@@ -353,6 +386,8 @@ class MysqlDriver : public Driver {
   int last_executed_ = 0;        ///< Statement::index of the last statement run in this transaction
   int last_committed_ = 0;       ///< ... of the last one that committed implicitly
   bool failed_commits_ = false;  ///< the failed statement is one that commits implicitly
+  bool ended_by_script_ = false;  ///< a COMMIT/ROLLBACK/BEGIN of the script ended the transaction
+  bool rollback_incomplete_ = false;  ///< the last ROLLBACK warned that MyISAM/Aria changes stayed
 };
 
 }  // namespace

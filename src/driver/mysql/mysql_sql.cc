@@ -103,6 +103,11 @@ bool ImplicitlyCommits(std::string_view sql) {
   return true;
 }
 
+bool IsCall(std::string_view sql) {
+  auto words = LeadingWords(sql, 1);
+  return !words.empty() && words[0] == "CALL";
+}
+
 std::string QuoteIdent(std::string_view name) {
   std::string out = "`";
   for (char c : name) {

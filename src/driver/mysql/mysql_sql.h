@@ -21,6 +21,9 @@ std::string SqlLiteral(std::string_view text);
 /// so that a DBA is told to check rather than told all was rolled back.
 bool ImplicitlyCommits(std::string_view sql);
 
+/// True for `CALL ...`: whether it commits depends on the procedure's body.
+bool IsCall(std::string_view sql);
+
 /// The GET_LOCK name for a history table: "flyrun:<database>.<table>", or, when
 /// that exceeds the server's 64-character limit, "flyrun:" + a SHA-256 prefix of it.
 std::string LockName(std::string_view database, std::string_view table);

@@ -330,7 +330,8 @@ std::unique_ptr<LockGuard> PostgresDriver::Lock(std::chrono::milliseconds timeou
 }
 
 void PostgresDriver::Begin() {
-  if (in_transaction()) s_->Flush();  // let the server say what it thinks
+  if (in_transaction())
+    throw UsageError("internal error: a transaction was begun inside another");
   s_->pending.insert(0, Session::kBegin);
 }
 

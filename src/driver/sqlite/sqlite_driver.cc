@@ -103,21 +103,21 @@ class SqliteDriver : public Driver {
   }
 
   void Begin() override {
+    if (in_transaction())
+      throw UsageError("internal error: a transaction was begun inside another");
     Run("BEGIN");
-    in_tx_ = true;
   }
-  void Commit() override {
-    Run("COMMIT");
-    in_tx_ = false;
-  }
+  void Commit() override { Run("COMMIT"); }
   void Rollback() noexcept override {
     try {
-      if (!db_.getHandle() || sqlite3_get_autocommit(db_.getHandle()) == 0) db_.exec("ROLLBACK");
+      if (in_transaction()) db_.exec("ROLLBACK");
     } catch (...) {
     }
-    in_tx_ = false;
   }
-  bool in_transaction() const override { return in_tx_; }
+  // SQLite's own word: a script's COMMIT or ROLLBACK shows at once.
+  bool in_transaction() const override {
+    return db_.getHandle() && sqlite3_get_autocommit(db_.getHandle()) == 0;
+  }
 
   void Execute(const Statement& statement) override {
     if (statement.copy_data) {
@@ -262,7 +262,6 @@ class SqliteDriver : public Driver {
   std::string path_;
   std::string table_;
   SQLite::Database db_;
-  bool in_tx_ = false;
   std::string user_;
 };
 
