@@ -20,6 +20,8 @@ void InstallInterruptHandlers() {
 
 bool Interrupted() { return g_interrupted != 0; }
 
+void ResetInterrupted() { g_interrupted = 0; }
+
 void ThrowIfInterrupted() {
   if (Interrupted()) throw Error(ExitCode::kInterrupted, "interrupted by signal");
 }

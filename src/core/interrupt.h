@@ -8,5 +8,8 @@ void InstallInterruptHandlers();
 bool Interrupted();
 /// Throws Error(kInterrupted) when a signal arrived.
 void ThrowIfInterrupted();
+/// Forgets a signal that has been dealt with (tests run many commands in one
+/// process).
+void ResetInterrupted();
 
 }  // namespace flyrun

@@ -1,0 +1,232 @@
+// The orchestration of migrate (recording, group, callbacks, interrupts)
+// against an in-memory driver. The same behaviour is tested against real
+// servers by the integration tests.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <sstream>
+
+#include "commands/commands.h"
+#include "core/error.h"
+#include "core/interrupt.h"
+#include "fake_driver.h"
+#include "support/test_support.h"
+
+namespace flyrun::test {
+namespace {
+
+class Orchestration : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    InstallInterruptHandlers();
+    ResetInterrupted();
+  }
+  void TearDown() override { ResetInterrupted(); }
+
+  CommandContext Context() {
+    CommandContext ctx;
+    ctx.config.url = "fake:";
+    ctx.config.locations = {(dir.path() / "sql").string()};
+    ctx.out = &out;
+    ctx.open_driver = [this](const Config&) { return std::make_unique<FakeDriver>(db); };
+    return ctx;
+  }
+
+  /// Runs migrate; returns the exit code, keeping the error in `error`.
+  ExitCode Migrate(CommandContext ctx) {
+    try {
+      return RunMigrate(ctx);
+    } catch (const Error& e) {
+      error = e.what() + std::string("\n") + e.detail + "\nhint: " + e.hint();
+      return e.code();
+    }
+  }
+
+  TempDir dir;
+  FakeDatabase db;
+  std::ostringstream out;
+  std::string error;
+};
+
+TEST_F(Orchestration, EachMigrationRunsInOneTransactionWithItsHistoryRow) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\nINSERT INTO a VALUES (1);\n");
+  dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\n");
+  ASSERT_EQ(Migrate(Context()), ExitCode::kSuccess) << error;
+  std::vector<std::string> expected = {"LOCK",
+                                       "BEGIN",
+                                       "EXEC CREATE TABLE a (id INT)",
+                                       "EXEC INSERT INTO a VALUES (1)",
+                                       "HISTORY 1 ok",
+                                       "COMMIT",
+                                       "BEGIN",
+                                       "EXEC CREATE TABLE b (id INT)",
+                                       "HISTORY 2 ok",
+                                       "COMMIT",
+                                       "UNLOCK"};
+  EXPECT_EQ(db.log, expected);
+  ASSERT_EQ(db.history.size(), 2u);
+  EXPECT_TRUE(db.history[1].success);
+}
+
+TEST_F(Orchestration, AFailureRollsBackTheMigrationAndRecordsNothing) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\n\nFAIL;\nCREATE TABLE c (id INT);\n");
+  EXPECT_EQ(Migrate(Context()), ExitCode::kMigrationFailed);
+  EXPECT_NE(error.find("V2__b.sql:3:"), std::string::npos) << error;
+  EXPECT_NE(error.find("statement 2 of 3"), std::string::npos) << error;
+  EXPECT_TRUE(db.Has("CREATE TABLE a (id INT)"));
+  EXPECT_FALSE(db.Has("CREATE TABLE b (id INT)"));
+  ASSERT_EQ(db.history.size(), 1u);
+  EXPECT_EQ(db.Count("ROLLBACK"), 1);
+}
+
+TEST_F(Orchestration, AScriptsOwnRollbackIsNeverRecordedAsApplied) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\nROLLBACK;\nCREATE TABLE b (id INT);\n");
+  EXPECT_EQ(Migrate(Context()), ExitCode::kMigrationFailed);
+  EXPECT_NE(error.find("V1__a.sql:2:"), std::string::npos) << error;
+  EXPECT_NE(error.find("`ROLLBACK` ended the transaction"), std::string::npos) << error;
+  EXPECT_NE(error.find("transaction=false"), std::string::npos) << error;
+  EXPECT_TRUE(db.history.empty()) << "nothing stayed, so nothing is recorded";
+  EXPECT_TRUE(db.committed.empty());
+  EXPECT_EQ(db.Count("EXEC CREATE TABLE b"), 0) << "nothing runs after it";
+}
+
+TEST_F(Orchestration, AScriptsOwnCommitLeavesAFailedRow) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\nCOMMIT;\nCREATE TABLE b (id INT);\n");
+  EXPECT_EQ(Migrate(Context()), ExitCode::kMigrationFailed);
+  EXPECT_TRUE(db.Has("CREATE TABLE a (id INT)"));
+  EXPECT_EQ(db.Count("EXEC CREATE TABLE b"), 0);
+  ASSERT_EQ(db.history.size(), 1u);
+  EXPECT_FALSE(db.history[0].success);
+  EXPECT_NE(db.history[0].description.find("failed at statement 2"), std::string::npos)
+      << db.history[0].description;
+  // The next run refuses and points at repair.
+  EXPECT_EQ(Migrate(Context()), ExitCode::kMigrationFailed);
+  EXPECT_NE(error.find("repair"), std::string::npos) << error;
+}
+
+TEST_F(Orchestration, ANonTransactionalScriptRecordsHowFarItGot) {
+  dir.Write("sql/V1__a.sql",
+            "-- flyrun:transaction=false\nCREATE TABLE a (id INT);\nCREATE TABLE b (id "
+            "INT);\nFAIL;\nCREATE TABLE c (id INT);\n");
+  EXPECT_EQ(Migrate(Context()), ExitCode::kMigrationFailed);
+  EXPECT_NE(error.find("statements 1-2 of this script ran before it and were committed"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("repair"), std::string::npos) << error;
+  ASSERT_EQ(db.history.size(), 1u);
+  EXPECT_FALSE(db.history[0].success);
+  EXPECT_EQ(db.history[0].description, "a (failed at statement 3 of 4; 1-2 committed)");
+}
+
+TEST_F(Orchestration, ImplicitCommitsAreReportedAndRecorded) {
+  db.transactional_ddl = false;
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\nINSERT INTO a VALUES (1);\nFAIL;\n");
+  EXPECT_EQ(Migrate(Context()), ExitCode::kMigrationFailed);
+  EXPECT_NE(error.find("statement 1 was committed (MySQL commits DDL implicitly); statement 2 "
+                       "was rolled back"),
+            std::string::npos)
+      << error;
+  EXPECT_TRUE(db.Has("CREATE TABLE a (id INT)"));
+  EXPECT_FALSE(db.Has("INSERT INTO a VALUES (1)"));
+  ASSERT_EQ(db.history.size(), 1u);
+  EXPECT_FALSE(db.history[0].success);
+}
+
+TEST_F(Orchestration, AFailureToWriteTheFailedRowIsAddedToTheReport) {
+  dir.Write("sql/V1__a.sql", "-- flyrun:transaction=false\nCREATE TABLE a (id INT);\nFAIL;\n");
+  db.fail_history_insert = true;
+  EXPECT_EQ(Migrate(Context()), ExitCode::kMigrationFailed);
+  EXPECT_NE(error.find("V1__a.sql:3:"), std::string::npos) << "the original failure\n" << error;
+  EXPECT_NE(error.find("could not be written either: history insert refused"), std::string::npos)
+      << error;
+}
+
+TEST_F(Orchestration, AnInterruptedTransactionalScriptIsRolledBackAndNotRecorded) {
+  dir.Write("sql/V1__a.sql",
+            "CREATE TABLE a (id INT);\nSELECT long_query;\nCREATE TABLE b (id INT);\n");
+  db.before_execute = [](const Statement& st) {
+    if (st.sql == "SELECT long_query") {
+      std::raise(SIGTERM);
+      throw Error(ExitCode::kInterrupted, "canceling statement due to user request");
+    }
+  };
+  EXPECT_EQ(Migrate(Context()), ExitCode::kInterrupted);
+  EXPECT_NE(error.find("rolled back, nothing recorded"), std::string::npos) << error;
+  EXPECT_TRUE(db.history.empty());
+  EXPECT_TRUE(db.committed.empty());
+  EXPECT_FALSE(db.locked) << "the lock is released";
+}
+
+TEST_F(Orchestration, AnInterruptedNonTransactionalScriptLeavesAFailedRow) {
+  dir.Write("sql/V1__a.sql",
+            "-- flyrun:transaction=false\nCREATE TABLE a (id INT);\nSELECT "
+            "long_query;\nCREATE TABLE b (id INT);\n");
+  dir.Write("sql/V2__b.sql", "CREATE TABLE z (id INT);\n");
+  db.before_execute = [](const Statement& st) {
+    if (st.sql == "SELECT long_query") {
+      std::raise(SIGINT);
+      throw Error(ExitCode::kInterrupted, "canceling statement due to user request");
+    }
+  };
+  EXPECT_EQ(Migrate(Context()), ExitCode::kInterrupted);
+  EXPECT_TRUE(db.Has("CREATE TABLE a (id INT)"));
+  EXPECT_FALSE(db.Has("CREATE TABLE b (id INT)"));
+  EXPECT_FALSE(db.Has("CREATE TABLE z (id INT)")) << "nothing more starts";
+  ASSERT_EQ(db.history.size(), 1u);
+  EXPECT_FALSE(db.history[0].success);
+  EXPECT_EQ(db.history[0].description, "a (interrupted at statement 2; 1 committed)");
+  ResetInterrupted();
+  db.before_execute = nullptr;
+  EXPECT_EQ(Migrate(Context()), ExitCode::kMigrationFailed);
+  EXPECT_NE(error.find("repair"), std::string::npos) << error;
+}
+
+TEST_F(Orchestration, ASignalBetweenMigrationsStartsNothingMore) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\n");
+  db.before_execute = [](const Statement& st) {
+    if (st.sql == "CREATE TABLE a (id INT)") std::raise(SIGTERM);  // arrives while it runs
+  };
+  EXPECT_EQ(Migrate(Context()), ExitCode::kInterrupted);
+  EXPECT_FALSE(db.Has("CREATE TABLE b (id INT)"));
+  EXPECT_EQ(db.Count("EXEC CREATE TABLE b"), 0);
+}
+
+TEST_F(Orchestration, GroupRunsCallbacksInsideItsOneTransaction) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\n");
+  dir.Write("sql/beforeEachMigrate.sql", "INSERT INTO audit VALUES ('before');\n");
+  dir.Write("sql/afterEachMigrate.sql", "INSERT INTO audit VALUES ('after');\n");
+  CommandContext ctx = Context();
+  ctx.config.group = true;
+  ASSERT_EQ(Migrate(ctx), ExitCode::kSuccess) << error;
+  EXPECT_EQ(db.Count("BEGIN"), 1) << "one transaction for everything";
+  EXPECT_EQ(db.Count("COMMIT"), 1);
+  EXPECT_EQ(db.history.size(), 2u);
+}
+
+TEST_F(Orchestration, AFailureInAGroupLeavesNothing) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\nFAIL;\n");
+  dir.Write("sql/afterEachMigrate.sql", "INSERT INTO audit VALUES ('after');\n");
+  CommandContext ctx = Context();
+  ctx.config.group = true;
+  EXPECT_EQ(Migrate(ctx), ExitCode::kMigrationFailed);
+  EXPECT_TRUE(db.committed.empty());
+  EXPECT_TRUE(db.history.empty());
+  EXPECT_EQ(db.Count("COMMIT"), 0);
+}
+
+TEST_F(Orchestration, GroupIsRefusedWhereDdlCommitsImplicitly) {
+  db.transactional_ddl = false;
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  CommandContext ctx = Context();
+  ctx.config.group = true;
+  EXPECT_EQ(Migrate(ctx), ExitCode::kUsage);
+  EXPECT_NE(error.find("commits every DDL statement"), std::string::npos) << error;
+  EXPECT_TRUE(db.committed.empty());
+}
+
+}  // namespace
+}  // namespace flyrun::test
