@@ -212,6 +212,42 @@ TEST_P(DriverConformance, TransactionGuardRollsBackUnlessCommitted) {
   EXPECT_EQ("kept", d->ReadHistory()[0].description);
 }
 
+TEST_P(DriverConformance, NestedBeginIsRefused) {
+  auto d = Open();
+  d->EnsureHistoryTable();
+  d->Begin();
+  Error e = Catch([&] { d->Begin(); });
+  EXPECT_EQ(ExitCode::kUsage, e.code()) << e.what();
+  EXPECT_TRUE(d->in_transaction());
+  d->InsertHistory(Row("1", "still one transaction"));
+  d->Rollback();
+  EXPECT_TRUE(d->ReadHistory().empty());
+}
+
+TEST_P(DriverConformance, AStatementThatEndsTheTransactionIsSeen) {
+  auto d = Open();
+  d->EnsureHistoryTable();
+  d->Begin();
+  d->InsertHistory(Row("1", "rolled back by the script"));
+  Statement rollback = Sql("ROLLBACK", 2);
+  rollback.transaction_control = "ROLLBACK";
+  d->Execute(rollback);
+  EXPECT_FALSE(d->in_transaction()) << "the script's ROLLBACK ended it";
+  d->Rollback();
+
+  d->Begin();
+  d->InsertHistory(Row("2", "committed by the script"));
+  Statement commit = Sql("COMMIT", 2);
+  commit.transaction_control = "COMMIT";
+  d->Execute(commit);
+  EXPECT_FALSE(d->in_transaction()) << "the script's COMMIT ended it";
+  d->Rollback();  // too late: committed
+
+  auto rows = Open()->ReadHistory();
+  ASSERT_EQ(1u, rows.size());
+  EXPECT_EQ("2", rows[0].version.value_or("?"));
+}
+
 TEST_P(DriverConformance, ExecutesSeveralStatementsOutsideATransaction) {
   auto d = Open();
   d->Execute(Sql("CREATE TABLE conf_many (id INT PRIMARY KEY, name VARCHAR(20))", 1));
