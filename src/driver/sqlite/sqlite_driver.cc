@@ -43,6 +43,12 @@ std::string QuoteIdent(const std::string& name) {
 }
 
 Error SqlError(const SQLite::Exception& e) {
+  // The progress handler aborted the statement (SQLITE_INTERRUPT), or the
+  // busy handler stopped waiting for another connection (SQLITE_BUSY),
+  // because of a signal: the statement did not complete.
+  int code = e.getErrorCode();
+  if (Interrupted() && (code == SQLITE_INTERRUPT || code == SQLITE_BUSY))
+    return Error(ExitCode::kInterrupted, "interrupted by signal: the statement was aborted");
   Error err(ExitCode::kMigrationFailed, e.what());
   err.vendor_code = e.getExtendedErrorCode();
   return err;
@@ -156,24 +162,18 @@ class SqliteDriver : public Driver {
     if (statement.copy_data) {
       throw Error(ExitCode::kMigrationFailed, "COPY ... FROM stdin is PostgreSQL only");
     }
-    try {
-      db_.exec(statement.sql);
-    } catch (const SQLite::Exception& e) {
-      // The progress handler aborted the statement (SQLITE_INTERRUPT), or the
-      // busy handler stopped waiting for another connection (SQLITE_BUSY),
-      // because of a signal: the statement did not complete.
-      int code = e.getErrorCode();
-      if (Interrupted() && (code == SQLITE_INTERRUPT || code == SQLITE_BUSY))
-        throw Error(ExitCode::kInterrupted, "interrupted by signal: the statement was aborted");
-      throw SqlError(e);
-    }
+    Run(statement.sql);  // Error(kInterrupted) when a signal aborted it
   }
 
   bool HistoryTableExists() override {
-    SQLite::Statement q(db_, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?");
-    q.bind(1, table_);
-    q.executeStep();
-    return q.getColumn(0).getInt() > 0;
+    try {
+      SQLite::Statement q(db_, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?");
+      q.bind(1, table_);
+      q.executeStep();
+      return q.getColumn(0).getInt() > 0;
+    } catch (const SQLite::Exception& e) {
+      throw SqlError(e);
+    }
   }
 
   void EnsureHistoryTable() override {
@@ -267,12 +267,16 @@ class SqliteDriver : public Driver {
   }
 
   bool SchemaIsEmpty() override {
-    SQLite::Statement q(db_,
-                        "SELECT count(*) FROM sqlite_master WHERE name <> ? AND name NOT LIKE "
-                        "'sqlite_%'");
-    q.bind(1, table_);
-    q.executeStep();
-    return q.getColumn(0).getInt() == 0;
+    try {
+      SQLite::Statement q(db_,
+                          "SELECT count(*) FROM sqlite_master WHERE name <> ? AND name NOT LIKE "
+                          "'sqlite_%'");
+      q.bind(1, table_);
+      q.executeStep();
+      return q.getColumn(0).getInt() == 0;
+    } catch (const SQLite::Exception& e) {
+      throw SqlError(e);
+    }
   }
 
   void Clean() override {

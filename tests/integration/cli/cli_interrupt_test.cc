@@ -52,6 +52,15 @@ class CliInterrupt : public ::testing::Test {
     return fs::exists(db_path()) &&
            Count("SELECT count(*) FROM sqlite_master WHERE name = '" + name + "'") > 0;
   }
+  // Whether someone holds the migration lock (an flock on the file beside
+  // the database); probing takes it for an instant when it is free.
+  bool LockHeld() const {
+    int fd = open((db_path().string() + ".flyrun-lock").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    bool held = flock(fd, LOCK_EX | LOCK_NB) != 0;
+    close(fd);
+    return held;
+  }
   // Whether process `pid` has `file` open (it is inside the lock wait).
   static bool HasOpen(int pid, const fs::path& file) {
     std::error_code ec;
@@ -132,6 +141,29 @@ TEST_F(CliInterrupt, SignalOutsideATransactionRecordsAFailedRowAndMigrateAsksFor
   RunResult next = RunFlyrun({"migrate"}, dir.path(), Env());
   EXPECT_NE(next.exit_code, 0) << next.err;
   EXPECT_NE(next.err.find("repair"), std::string::npos) << next.err;
+}
+
+// Another connection holds the database: flyrun, past the migration lock,
+// waits for it (up to 10 s) but not once a signal arrived.
+TEST_F(CliInterrupt, SignalWhileTheDatabaseIsBusyExits130AtOnce) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  ASSERT_EQ(RunFlyrun({"migrate"}, dir.path(), Env()).exit_code, 0);
+  dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\n");
+  SQLite::Database other(db_path().string(), SQLite::OPEN_READWRITE);
+  other.exec("BEGIN EXCLUSIVE");
+  auto bg = StartFlyrun({"migrate"}, dir.path(), Env());
+  bool waiting = PollUntil([&] { return LockHeld(); });
+  if (!waiting) kill(bg.pid, SIGKILL);
+  ASSERT_TRUE(waiting) << Wait(bg).err;
+  long long ms = 0;
+  RunResult r = Signal(bg, SIGTERM, ms);
+  std::cout << "SQLite, SIGTERM while the database is busy: exit " << r.exit_code << " after " << ms
+            << " ms\n";
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_LT(ms, 5000);
+  other.exec("ROLLBACK");
+  EXPECT_FALSE(TableExists("b"));
+  EXPECT_EQ(Count("SELECT count(*) FROM flyrun_schema_history"), 1);
 }
 
 // Holds the migration lock the way a running flyrun does: an flock on the
