@@ -7,6 +7,7 @@
 #include <streambuf>
 
 #include "commands/commands.h"
+#include "core/interrupt.h"
 
 namespace flyrun {
 namespace {
@@ -61,6 +62,8 @@ ExitCode RunExec(const CommandContext& ctx) {
   std::vector<std::string> args = ctx.exec_args;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // A signal during the migrations or the flushing means: start nothing.
+  ThrowIfInterrupted();
   execvp(argv[0], argv.data());
   int err = errno;
   throw UsageError("exec: cannot run '" + args[0] + "': " + std::strerror(err),

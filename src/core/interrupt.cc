@@ -1,13 +1,18 @@
 #include "core/interrupt.h"
 
+#include <atomic>
 #include <csignal>
 
 #include "core/error.h"
 
 namespace flyrun {
 namespace {
-volatile std::sig_atomic_t g_interrupted = 0;
-extern "C" void OnSignal(int) { g_interrupted = 1; }
+// An atomic rather than a volatile sig_atomic_t: besides the signal handler,
+// watcher threads of the drivers read it. Lock-free atomics are safe to use in
+// a signal handler.
+std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+extern "C" void OnSignal(int) { g_interrupted.store(true, std::memory_order_relaxed); }
 }  // namespace
 
 void InstallInterruptHandlers() {
@@ -18,7 +23,7 @@ void InstallInterruptHandlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-bool Interrupted() { return g_interrupted != 0; }
+bool Interrupted() { return g_interrupted.load(std::memory_order_relaxed); }
 
 void ResetInterrupted() { g_interrupted = 0; }
 

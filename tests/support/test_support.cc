@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -121,6 +123,33 @@ RunResult Wait(const Background& process) {
   r.out = ReadFile(process.out_file);
   r.err = ReadFile(process.err_file);
   return r;
+}
+
+RunResult WaitAtMost(const Background& process, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  int status = 0;
+  while (waitpid(process.pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      kill(process.pid, SIGKILL);
+      waitpid(process.pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  RunResult r;
+  r.exit_code = ExitCodeOf(status);
+  r.out = ReadFile(process.out_file);
+  r.err = ReadFile(process.err_file);
+  return r;
+}
+
+bool PollUntil(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    if (condition()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 TempDir::TempDir() {

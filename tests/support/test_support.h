@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -32,6 +34,16 @@ Background StartFlyrun(const std::vector<std::string>& args, const std::filesyst
 
 /// Waits for it and returns its exit code (128+signal when killed) and output.
 RunResult Wait(const Background& process);
+
+/// Like Wait, but kills the process (SIGKILL, exit 137) when it still runs
+/// after `limit`: a test of something that must end fails instead of hanging.
+RunResult WaitAtMost(const Background& process, std::chrono::milliseconds limit);
+
+/// Polls `condition` every 20 ms until it holds or `limit` passes; returns
+/// whether it held. For observable states (a statement running on the server,
+/// a lock held, a file present): tests poll, never sleep and hope.
+bool PollUntil(const std::function<bool()>& condition,
+               std::chrono::milliseconds limit = std::chrono::milliseconds(20000));
 
 /// A fresh directory under the system temp dir, removed on destruction.
 class TempDir {

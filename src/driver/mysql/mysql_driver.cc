@@ -10,6 +10,7 @@
 #include "driver/common/history_sql.h"
 #include "driver/mysql/mysql_catalog.h"
 #include "driver/mysql/mysql_connect.h"
+#include "driver/mysql/mysql_killer.h"
 #include "driver/mysql/mysql_session.h"
 #include "driver/mysql/mysql_sql.h"
 #include "driver/mysql/mysql_url.h"
@@ -65,8 +66,15 @@ class MysqlDriver : public Driver {
         database_(options.schema.empty() ? target_.database : options.schema),
         table_(options.table) {}
 
-  /// USE the history database when it exists, then init_sql.
+  /// Learns the connection's id (and the user, asked for by every migration
+  /// anyway: no extra round trip), USEs the history database when it exists,
+  /// then runs init_sql.
   void Init(const ConnectionOptions& options) {
+    auto rows = session_->Query("SELECT CONNECTION_ID(), CURRENT_USER()");
+    if (rows.empty() || rows[0].size() < 2 || !rows[0][0])
+      throw Error(ExitCode::kConnect, "the server did not tell its connection id");
+    killer_ = std::make_unique<MysqlQueryKiller>(target_, std::stoull(*rows[0][0]));
+    SetCurrentUser(rows[0][1].value_or(""));
     in_database_ = !database_.empty() && database_ == target_.database;
     if (!database_.empty() && !in_database_) {
       try {
@@ -101,9 +109,17 @@ class MysqlDriver : public Driver {
           std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
       auto slice = attempt == 0 ? milliseconds(0)
                                 : std::clamp(remaining, milliseconds(0), milliseconds(1000));
-      auto got = Scalar("SELECT GET_LOCK(" + SqlLiteral(name) + ", " + Seconds(slice) + ")");
-      if (!got) throw Error(ExitCode::kLock, "GET_LOCK('" + name + "') failed on the server");
-      if (*got == "1") return std::make_unique<MysqlLock>(session_, name);
+      bool killed = false;
+      auto got = QueryCancellable(
+          "SELECT GET_LOCK(" + SqlLiteral(name) + ", " + Seconds(slice) + ")", killed);
+      if (!got.empty() && !got[0].empty() && got[0][0] == "1") {
+        auto guard = std::make_unique<MysqlLock>(session_, name);
+        if (killed) throw KilledBySignal();  // the guard gives the lock back
+        return guard;
+      }
+      if (killed) throw KilledBySignal();
+      if (got.empty() || got[0].empty() || !got[0][0])
+        throw Error(ExitCode::kLock, "GET_LOCK('" + name + "') failed on the server");
       if (std::chrono::steady_clock::now() >= deadline) {
         throw Error(ExitCode::kLock,
                     "migration lock on " + history_table_sql() + " (GET_LOCK '" + name +
@@ -177,7 +193,9 @@ class MysqlDriver : public Driver {
     // A procedure commits only if its body does: asked after it ran.
     bool may_commit = commits && IsCall(statement.sql);
     try {
-      Run(statement.sql);
+      bool killed = false;
+      QueryCancellable(statement.sql, killed);
+      if (killed) throw KilledBySignal();
     } catch (const Error& e) {
       // A statement of comments only (e.g. mariadb-dump's "/*M!999999\- ... */")
       // is nothing to run.
@@ -285,15 +303,7 @@ class MysqlDriver : public Driver {
         " WHERE installed_rank = " + std::to_string(installed_rank));
   }
 
-  std::string CurrentUser() override {
-    if (user_.empty()) {
-      std::string current = Scalar("SELECT CURRENT_USER()").value_or("");
-      user_ = current.substr(0, current.rfind('@'));
-      // An anonymous account matches any login name: record the login name.
-      if (user_.empty()) user_ = target_.user;
-    }
-    return user_;
-  }
+  std::string CurrentUser() override { return user_; }
 
   std::string DatabaseName() override { return database_; }
 
@@ -315,6 +325,36 @@ class MysqlDriver : public Driver {
       session_->Run("SET autocommit = 1");
       autocommit_off_ = false;
     }
+  }
+
+  void SetCurrentUser(const std::string& current) {
+    user_ = current.substr(0, current.rfind('@'));
+    // An anonymous account matches any login name: record the login name.
+    if (user_.empty()) user_ = target_.user;
+  }
+
+  static Error KilledBySignal() {
+    return Error(ExitCode::kInterrupted,
+                 "interrupted by signal: the statement was killed on the server (KILL QUERY)");
+  }
+
+  /// Runs a statement that a signal may cancel, under the watch of killer_.
+  /// `killed` tells whether KILL QUERY was sent while it ran: then its error
+  /// (ER_QUERY_INTERRUPTED, usually) is dropped, and a success is suspect too,
+  /// as a killed SLEEP() returns without an error.
+  std::vector<MysqlSession::Row> QueryCancellable(const std::string& sql, bool& killed) {
+    RestoreAutocommit();
+    MysqlQueryKiller::Watch watch(*killer_);
+    std::vector<MysqlSession::Row> rows;
+    try {
+      rows = session_->Query(sql);
+    } catch (const Error&) {
+      killed = watch.End();
+      if (!killed) throw;
+      return rows;
+    }
+    killed = watch.End();
+    return rows;
   }
 
   void Run(const std::string& sql) {
@@ -340,6 +380,7 @@ class MysqlDriver : public Driver {
       try {
         Execute(statement);
       } catch (const Error& e) {
+        if (e.code() == ExitCode::kInterrupted) throw;
         Error err(ExitCode::kUsage, "init_sql failed: " + std::string(e.what()),
                   "check the init_sql setting");
         err.sqlstate = e.sqlstate;
@@ -377,6 +418,7 @@ class MysqlDriver : public Driver {
 
   std::shared_ptr<MysqlSession> session_;
   MysqlTarget target_;
+  std::unique_ptr<MysqlQueryKiller> killer_;  ///< set by Init
   std::string database_;
   std::string table_;
   std::string user_;

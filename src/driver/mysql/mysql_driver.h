@@ -25,6 +25,10 @@ namespace flyrun {
 /// polled in one-second slices up to the timeout, released by RELEASE_LOCK or
 /// by the server when the connection ends.
 ///
+/// Interrupts: a statement of a script (and a GET_LOCK wait) that runs when
+/// SIGINT/SIGTERM arrives is killed with KILL QUERY from a second connection
+/// (MysqlQueryKiller) and Execute throws Error(kInterrupted).
+///
 /// Connects once (no retries: the factory retries). Throws Error(kConnect) when
 /// the server cannot be reached, with sqlstate "28000" (class 28) for
 /// authentication failures so they are not retried.

@@ -42,6 +42,11 @@ Error LostConnection(PGconn* conn, const RunOptions& options) {
                    (why.empty() ? std::string() : ": " + Scrub(why, *options.secrets)));
 }
 
+constexpr char kQueryCanceled[] = "57014";
+
+// Asks the server to cancel what runs on `conn`. The statement then ends with
+// SQLSTATE 57014; one that completed before the request arrived is not
+// affected, and a cancel that reaches an idle backend is ignored by it.
 void SendCancel(PGconn* conn) {
   PGcancel* cancel = PQgetCancel(conn);
   if (!cancel) return;
@@ -50,20 +55,39 @@ void SendCancel(PGconn* conn) {
   PQfreeCancel(cancel);
 }
 
-// Waits until a result is ready without blocking signals out: a signal cancels
-// the statement when the caller allows it.
+// Waits at most 100 ms for the server and reads what it sent. A signal
+// interrupts poll() (the handlers are installed without SA_RESTART), so the
+// cancel goes out at once when the caller allows it.
+bool WaitReadable(PGconn* conn, bool cancel_on_interrupt, bool& cancelled) {
+  if (cancel_on_interrupt && !cancelled && Interrupted()) {
+    SendCancel(conn);
+    cancelled = true;
+  }
+  pollfd p{PQsocket(conn), POLLIN, 0};
+  int n = poll(&p, 1, 100);
+  if (n < 0 && errno != EINTR) return false;
+  return PQconsumeInput(conn) == 1;
+}
+
 bool WaitForResult(PGconn* conn, bool cancel_on_interrupt, bool& cancelled) {
   while (PQisBusy(conn)) {
-    if (cancel_on_interrupt && !cancelled && Interrupted()) {
-      SendCancel(conn);
-      cancelled = true;
-    }
-    pollfd p{PQsocket(conn), POLLIN, 0};
-    int n = poll(&p, 1, 100);
-    if (n < 0 && errno != EINTR) return false;
-    if (!PQconsumeInput(conn)) return false;
+    if (!WaitReadable(conn, cancel_on_interrupt, cancelled)) return false;
   }
   return true;
+}
+
+// Reads and discards `COPY ... TO stdout` output without blocking: a query
+// that is slow to produce rows can be cancelled too.
+bool DrainCopyOut(PGconn* conn, bool cancel_on_interrupt, bool& cancelled) {
+  for (;;) {
+    char* buf = nullptr;
+    int n = PQgetCopyData(conn, &buf, /*async=*/1);
+    if (buf) PQfreemem(buf);
+    if (n > 0) continue;
+    if (n == -1) return true;  // done; the final result follows
+    if (n == -2) return false;
+    if (!WaitReadable(conn, cancel_on_interrupt, cancelled)) return false;
+  }
 }
 
 // Feeds COPY data; returns false when the connection failed.
@@ -170,11 +194,10 @@ void RunSql(PGconn* conn, const std::string& sql, CopyData* copy, const RunOptio
         if (!fed) throw LostConnection(conn, opts);
         break;
       }
-      case PGRES_COPY_OUT: {
-        char* buf = nullptr;
-        while (PQgetCopyData(conn, &buf, 0) > 0) PQfreemem(buf);
+      case PGRES_COPY_OUT:
+        if (!DrainCopyOut(conn, opts.cancel_on_interrupt, cancelled))
+          throw LostConnection(conn, opts);
         break;
-      }
       case PGRES_BAD_RESPONSE:
       case PGRES_NONFATAL_ERROR:
       case PGRES_FATAL_ERROR:
@@ -185,7 +208,12 @@ void RunSql(PGconn* conn, const std::string& sql, CopyData* copy, const RunOptio
     }
   }
   if (PQstatus(conn) != CONNECTION_OK) throw LostConnection(conn, opts);
-  if (cancelled && Interrupted()) ThrowIfInterrupted();
+  // Interrupted only when the cancel did end the statement: one that completed
+  // first (or failed on its own) is reported as it happened.
+  if (cancelled && first_error && Field(first_error.get(), PG_DIAG_SQLSTATE) == kQueryCanceled) {
+    throw Error(ExitCode::kInterrupted,
+                "interrupted by signal: the statement was cancelled on the server");
+  }
   if (first_error) {
     // Asked now: a migration may have changed client_encoding.
     throw ErrorFromResult(first_error.get(), sql, PositionUnitOf(conn), *opts.secrets,

@@ -34,9 +34,11 @@ Error ErrorFromResult(const PGresult* result, std::string_view sql, PositionUnit
 /// What RunSql needs besides the statement.
 struct RunOptions {
   const std::vector<std::string>* secrets = nullptr;
-  /// Cancel the running statement when SIGINT/SIGTERM arrives, then throw
-  /// Error(kInterrupted): only sensible inside a transaction, which is then
-  /// rolled back instead of finished.
+  /// Cancel the running statement on the server when SIGINT/SIGTERM arrives
+  /// and throw Error(kInterrupted) once the server confirms it (a statement
+  /// that completed before the cancel reached it is not reported as
+  /// cancelled). For the statements of scripts; our own SQL (COMMIT, history
+  /// rows) runs to its end.
   bool cancel_on_interrupt = false;
   /// Where the connection leads, shown when it is lost (password redacted).
   std::string display_url;
@@ -50,6 +52,8 @@ struct RunOptions {
 /// server asks for `COPY ... FROM stdin` data it is streamed from `copy` chunk
 /// by chunk with PQputCopyData (never held whole); without `copy` the COPY is
 /// ended with an error. `COPY ... TO stdout` output is read and discarded.
+/// Waiting for the server never blocks a signal out: with cancel_on_interrupt
+/// the statement is cancelled within a poll interval (100 ms) of the signal.
 ///
 /// Throws Error(kMigrationFailed) for an SQL error (the first one reported),
 /// Error(kConnect) when the connection is lost, Error(kInterrupted) when the

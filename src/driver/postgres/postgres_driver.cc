@@ -336,7 +336,9 @@ void PostgresDriver::Begin() {
 }
 
 void PostgresDriver::Execute(const Statement& statement) {
-  pg::RunOptions options = s_->Run(in_transaction());
+  // Cancelled on a signal in or out of a transaction: what a cancelled
+  // statement leaves behind is for the caller to record (SPEC 8).
+  pg::RunOptions options = s_->Run(/*cancel_on_interrupt=*/true);
   // Only a lone pending BEGIN travels with a statement of the script: an
   // error in a pending history row must not be blamed on the statement.
   if (s_->pending == Session::kBegin && !statement.copy_data) {

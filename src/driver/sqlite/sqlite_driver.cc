@@ -7,8 +7,10 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <thread>
+#include <utility>
 
 #include "core/error.h"
 #include "core/interrupt.h"
@@ -41,6 +43,12 @@ std::string QuoteIdent(const std::string& name) {
 }
 
 Error SqlError(const SQLite::Exception& e) {
+  // The progress handler aborted the statement (SQLITE_INTERRUPT), or the
+  // busy handler stopped waiting for another connection (SQLITE_BUSY),
+  // because of a signal: the statement did not complete.
+  int code = e.getErrorCode();
+  if (Interrupted() && (code == SQLITE_INTERRUPT || code == SQLITE_BUSY))
+    return Error(ExitCode::kInterrupted, "interrupted by signal: the statement was aborted");
   Error err(ExitCode::kMigrationFailed, e.what());
   err.vendor_code = e.getExtendedErrorCode();
   return err;
@@ -62,13 +70,44 @@ class FileLock : public LockGuard {
 
 class NoLock : public LockGuard {};
 
+/// Closes a file descriptor unless released.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_;
+};
+
+/// How long a statement waits for another connection's lock on the database.
+constexpr std::chrono::milliseconds kBusyTimeout{10000};
+
+/// Waits like sqlite3_busy_timeout(kBusyTimeout), in short naps, but gives up
+/// at once when a signal arrived: the statement then fails with SQLITE_BUSY
+/// and Execute reports the interrupt.
+int OnBusy(void* started_at, int count) {
+  auto* start = static_cast<std::chrono::steady_clock::time_point*>(started_at);
+  auto now = std::chrono::steady_clock::now();
+  if (count == 0) *start = now;
+  if (Interrupted() || now - *start >= kBusyTimeout) return 0;
+  std::this_thread::sleep_for(std::chrono::milliseconds(count < 10 ? 2 : 10));
+  return 1;
+}
+
 class SqliteDriver : public Driver {
  public:
   SqliteDriver(std::string path, const ConnectionOptions& options)
       : path_(std::move(path)),
         table_(options.table),
         db_(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
-    db_.setBusyTimeout(10000);
+    sqlite3_busy_handler(db_.getHandle(), OnBusy, &busy_since_);
     // Lets SIGINT/SIGTERM abort a long statement instead of waiting for it.
     sqlite3_progress_handler(
         db_.getHandle(), 10000, [](void*) { return Interrupted() ? 1 : 0; }, nullptr);
@@ -83,15 +122,15 @@ class SqliteDriver : public Driver {
   std::unique_ptr<LockGuard> Lock(std::chrono::milliseconds timeout) override {
     if (path_ == kMemory) return std::make_unique<NoLock>();
     std::string lock_path = path_ + ".flyrun-lock";
-    int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
+    Fd fd(open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+    if (fd.get() < 0) {
       throw Error(ExitCode::kLock, "cannot open lock file " + lock_path,
                   "check that the directory of the database is writable");
     }
     auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    while (flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+      ThrowIfInterrupted();  // a signal means nothing more starts
       if (std::chrono::steady_clock::now() >= deadline) {
-        close(fd);
         throw Error(ExitCode::kLock,
                     "migration lock on " + path_ + " not acquired within " +
                         std::to_string(timeout.count() / 1000.0).substr(0, 5) + " s",
@@ -99,7 +138,7 @@ class SqliteDriver : public Driver {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
     }
-    return std::make_unique<FileLock>(fd);
+    return std::make_unique<FileLock>(fd.release());
   }
 
   void Begin() override {
@@ -123,14 +162,18 @@ class SqliteDriver : public Driver {
     if (statement.copy_data) {
       throw Error(ExitCode::kMigrationFailed, "COPY ... FROM stdin is PostgreSQL only");
     }
-    Run(statement.sql);
+    Run(statement.sql);  // Error(kInterrupted) when a signal aborted it
   }
 
   bool HistoryTableExists() override {
-    SQLite::Statement q(db_, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?");
-    q.bind(1, table_);
-    q.executeStep();
-    return q.getColumn(0).getInt() > 0;
+    try {
+      SQLite::Statement q(db_, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?");
+      q.bind(1, table_);
+      q.executeStep();
+      return q.getColumn(0).getInt() > 0;
+    } catch (const SQLite::Exception& e) {
+      throw SqlError(e);
+    }
   }
 
   void EnsureHistoryTable() override {
@@ -224,12 +267,16 @@ class SqliteDriver : public Driver {
   }
 
   bool SchemaIsEmpty() override {
-    SQLite::Statement q(db_,
-                        "SELECT count(*) FROM sqlite_master WHERE name <> ? AND name NOT LIKE "
-                        "'sqlite_%'");
-    q.bind(1, table_);
-    q.executeStep();
-    return q.getColumn(0).getInt() == 0;
+    try {
+      SQLite::Statement q(db_,
+                          "SELECT count(*) FROM sqlite_master WHERE name <> ? AND name NOT LIKE "
+                          "'sqlite_%'");
+      q.bind(1, table_);
+      q.executeStep();
+      return q.getColumn(0).getInt() == 0;
+    } catch (const SQLite::Exception& e) {
+      throw SqlError(e);
+    }
   }
 
   void Clean() override {
@@ -262,6 +309,11 @@ class SqliteDriver : public Driver {
   std::string path_;
   std::string table_;
   SQLite::Database db_;
+<<<<<<< HEAD
+=======
+  std::chrono::steady_clock::time_point busy_since_;  ///< for OnBusy
+  bool in_tx_ = false;
+>>>>>>> wt-a
   std::string user_;
 };
 

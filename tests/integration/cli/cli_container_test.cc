@@ -1,11 +1,12 @@
 // Container entrypoint behaviour on SQLite: exec, concurrent replicas, SIGTERM.
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <thread>
+#include <filesystem>
 
 #include "support/test_support.h"
 
@@ -17,6 +18,15 @@ class CliContainer : public ::testing::Test {
   TempDir dir;
   std::string db_path() const { return (dir.path() / "app.db").string(); }
   std::map<std::string, std::string> Env() const { return {{"FLYRUN_URL", "sqlite:" + db_path()}}; }
+  // Whether someone holds the migration lock (an flock on the file beside
+  // the database); probing takes it for an instant when it is free.
+  bool LockHeld() const {
+    int fd = open((db_path() + ".flyrun-lock").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    bool held = flock(fd, LOCK_EX | LOCK_NB) != 0;
+    close(fd);
+    return held;
+  }
   long long Count(const std::string& sql) {
     SQLite::Database db(db_path());
     return db.execAndGet(sql).getInt64();
@@ -72,7 +82,10 @@ TEST_F(CliContainer, SigtermDuringAMigrationRollsBackAndReleasesTheLock) {
             "SELECT count(*) FROM c;\n"
             "INSERT INTO b VALUES (1);\n");
   auto bg = StartFlyrun({"migrate"}, dir.path(), Env());
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // The journal exists from CREATE TABLE b to the end of the transaction.
+  bool in_tx = PollUntil([&] { return std::filesystem::exists(dir.path() / "app.db-journal"); });
+  if (!in_tx) kill(bg.pid, SIGKILL);
+  ASSERT_TRUE(in_tx) << Wait(bg).err;
   kill(bg.pid, SIGTERM);
   auto r = Wait(bg);
   EXPECT_EQ(r.exit_code, 130) << r.err;
@@ -89,7 +102,9 @@ TEST_F(CliContainer, LockTimeoutExits5WhileAnotherRunHoldsTheLock) {
             "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 30000000) "
             "SELECT count(*) FROM c;\n");
   auto bg = StartFlyrun({"migrate"}, dir.path(), Env());
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  bool held = PollUntil([&] { return LockHeld(); });
+  if (!held) kill(bg.pid, SIGKILL);
+  ASSERT_TRUE(held) << Wait(bg).err;
   auto second = RunFlyrun({"migrate", "--lock-timeout", "1"}, dir.path(), Env());
   EXPECT_EQ(second.exit_code, 5) << second.err;
   EXPECT_NE(second.err.find("lock_timeout"), std::string::npos) << second.err;

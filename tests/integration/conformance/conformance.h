@@ -17,6 +17,11 @@ class ConformanceDatabase {
   virtual ~ConformanceDatabase() = default;
   /// Options that reach the fresh, empty database; the same on every call.
   virtual ConnectionOptions options() const = 0;
+  /// Whether a connection other than the holder is seen waiting for the
+  /// migration lock (on the server's session list, or the lock file open
+  /// twice in this process): a test releases the lock only then, instead of
+  /// sleeping and hoping the waiter has started.
+  virtual bool SomeoneWaitsForTheLock() const = 0;
 };
 
 /// One driver under test.
@@ -50,6 +55,7 @@ class DriverConformance : public ::testing::TestWithParam<ConformanceTarget> {
   /// A new connection to the test's database (OpenDriver, so through the factory).
   std::unique_ptr<Driver> Open() const;
   const ConnectionOptions& options() const { return options_; }
+  const ConformanceDatabase& database() const { return *db_; }
 
  private:
   std::unique_ptr<ConformanceDatabase> db_;

@@ -20,6 +20,12 @@ class MysqlDatabase final : public ConformanceDatabase {
     o.connect_timeout = std::chrono::milliseconds(5000);
     return o;
   }
+  // The holder is idle; a waiter sits in GET_LOCK (in one-second slices).
+  bool SomeoneWaitsForTheLock() const override {
+    return flyrun::test::MysqlScalar(
+               db_.url(), "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = '" +
+                              db_.name() + "' AND INFO LIKE 'SELECT GET_LOCK(%'") != "0";
+  }
 
  private:
   flyrun::test::ScratchDatabase db_;

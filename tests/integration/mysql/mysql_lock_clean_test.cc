@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <thread>
 
 #include "driver/mysql/mysql_sql.h"
@@ -40,11 +41,18 @@ TEST_F(MysqlDriverTest, WaitingForTheLockSucceedsWhenItIsReleased) {
   auto a = Open(url());
   auto b = Open(url());
   auto guard = a->Lock(milliseconds(0));
+  // Released once b is seen waiting in GET_LOCK on the server.
+  std::atomic<bool> released{false};
   std::thread release([&] {
-    std::this_thread::sleep_for(milliseconds(300));
+    test::PollUntil([&] {
+      return MysqlScalar(url(), "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = '" +
+                                    db_->name() + "' AND INFO LIKE 'SELECT GET_LOCK(%'") != "0";
+    });
+    released = true;
     guard.reset();
   });
-  EXPECT_NO_THROW(b->Lock(milliseconds(5000)));
+  EXPECT_NO_THROW(b->Lock(milliseconds(20000)));
+  EXPECT_TRUE(released) << "b took the lock before it was released";
   release.join();
 }
 

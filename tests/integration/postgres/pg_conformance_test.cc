@@ -29,9 +29,20 @@ class PgSchema final : public ConformanceDatabase {
   ConnectionOptions options() const override {
     ConnectionOptions o;
     o.url = flyrun::test::EnvOr("FLYRUN_TEST_PG_URL");
+    // Named after the schema, so that this test's sessions can be told apart.
+    o.url += std::string(o.url.find('?') == std::string::npos ? "?" : "&") +
+             "application_name=" + schema_;
     o.schema = schema_;
     o.connect_timeout = std::chrono::milliseconds(5000);
     return o;
+  }
+  // Every session polls with pg_try_advisory_lock, and the holder's last
+  // query stays visible: a second one means a waiter has polled.
+  bool SomeoneWaitsForTheLock() const override {
+    return flyrun::test::PgQuery(
+               flyrun::test::EnvOr("FLYRUN_TEST_PG_URL"),
+               "SELECT count(*) >= 2 FROM pg_stat_activity WHERE application_name = '" + schema_ +
+                   "' AND query LIKE '%pg_try_advisory_lock%'") == "t";
   }
 
  private:

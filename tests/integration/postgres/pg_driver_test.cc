@@ -525,12 +525,20 @@ TEST_F(PgDriver, LockHolderCanCreateAnIndexConcurrentlyWhileOthersWait) {
   a->Execute(Sql("CREATE TABLE big AS SELECT g AS id FROM generate_series(1, 10000) g"));
   auto guard = a->Lock(milliseconds(1000));
   std::unique_ptr<LockGuard> waiter_guard;
+  std::string app = UniqueName("waiter");
   std::thread waiter([&] {
-    auto b = Open();
+    ConnectionOptions o = Options();
+    o.url += "?application_name=" + app;
+    auto b = OpenDriver(o);
     waiter_guard = b->Lock(milliseconds(30000));
     waiter_guard.reset();
   });
-  std::this_thread::sleep_for(milliseconds(200));  // let the waiter start polling
+  // The waiter polls pg_try_advisory_lock (its last query stays visible
+  // between polls).
+  EXPECT_TRUE(PollUntil([&] {
+    return db_->Query("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = '" +
+                      app + "' AND query LIKE '%pg_try_advisory_lock%')") == "t";
+  })) << "the waiter never polled the lock";
   auto start = steady_clock::now();
   a->Execute(Sql("CREATE INDEX CONCURRENTLY big_id ON big (id)"));
   EXPECT_LT(steady_clock::now() - start, milliseconds(10000));
