@@ -52,6 +52,14 @@ ExitCode RunNew(const CommandContext& ctx) {
   if (description.empty() || description.find('/') != std::string::npos) {
     throw UsageError("new: give a description such as \"create users\"");
   }
+  size_t characters = 0;
+  for (unsigned char c : description) characters += (c & 0xC0) != 0x80;
+  if (characters > kMaxDescriptionChars) {
+    throw UsageError("new: the description is " + std::to_string(characters) +
+                         " characters long, and the history table holds " +
+                         std::to_string(kMaxDescriptionChars),
+                     "use a shorter description");
+  }
   for (char& c : description)
     if (c == ' ') c = '_';
   ScanResult scan = ScanLocations(config.locations);

@@ -32,8 +32,10 @@ void PrintTable(std::ostream& out, const std::vector<std::string>& header,
 }
 
 nlohmann::json IssueJson(const Issue& issue) {
-  return {{"code", issue.code},     {"file", issue.file},       {"line", issue.line},
-          {"column", issue.column}, {"message", issue.message}, {"hint", issue.hint}};
+  return {{"code", issue.code},     {"severity", SeverityName(issue.severity)},
+          {"file", issue.file},     {"line", issue.line},
+          {"column", issue.column}, {"message", issue.message},
+          {"hint", issue.hint}};
 }
 
 nlohmann::json ErrorJson(const Error& error) {
@@ -85,7 +87,7 @@ void PrintIssues(const CommandContext& ctx, const Issues& issues) {
   std::ostream& out = *ctx.out;
   if (ctx.output == OutputFormat::kGithub) {
     for (const auto& i : issues) {
-      out << "::error";
+      out << "::" << SeverityName(i.severity);
       std::vector<std::string> props;
       if (!i.file.empty()) props.push_back("file=" + GithubEscape(i.file, true));
       if (i.line) props.push_back("line=" + std::to_string(i.line));
@@ -109,8 +111,8 @@ void PrintIssues(const CommandContext& ctx, const Issues& issues) {
     for (const Issue* i : by_file[f]) {
       std::string where = i->line ? std::to_string(i->line) : std::string();
       if (i->line && i->column) where += ":" + std::to_string(i->column);
-      out << "  " << (where.empty() ? std::string() : where + ": ") << "error[" << i->code
-          << "]: " << i->message << '\n';
+      out << "  " << (where.empty() ? std::string() : where + ": ") << SeverityName(i->severity)
+          << "[" << i->code << "]: " << i->message << '\n';
       if (!i->hint.empty()) out << "    hint: " << i->hint << '\n';
     }
   }

@@ -6,6 +6,7 @@
 
 #include "commands/commands.h"
 #include "commands/output.h"
+#include "commands/script_checks.h"
 #include "commands/validate_checks.h"
 #include "core/error.h"
 #include "driver/factory.h"
@@ -24,32 +25,15 @@ Dialect OfflineDialect(const CommandContext& ctx) {
 }
 
 /// Runs the splitter over every script: unterminated constructs, unknown
-/// placeholders and statements that cannot run in the script's transaction
-/// are found without a database.
+/// placeholders, NUL bytes and statements that cannot run in the script's
+/// transaction are found without a database.
 void CheckScripts(const CommandContext& ctx, Dialect dialect,
                   const std::vector<ResolvedMigration>& migrations, Issues& issues) {
   SplitOptions base = SplitOptionsFor(ctx.config, dialect);
   for (const auto& m : migrations) {
     SplitOptions opts = base;
     opts.placeholders = PlaceholdersFor(ctx.config, "user", "database", m.script);
-    opts.issues = &issues;
-    try {
-      auto source = StatementSource::Open(m.path.string(), opts);
-      bool transactional = source->directives().transactional;
-      Statement st;
-      while (source->Next(st)) {
-        if (transactional && !st.non_transactional.empty()) {
-          issues.push_back({"non-transactional-statement", m.path.string(), st.line, st.column,
-                            st.non_transactional + " cannot run inside a transaction, and " +
-                                m.script + " runs in one",
-                            "put `-- flyrun:transaction=false` on the first line of " + m.script +
-                                " (and keep that script to the statements that need it)"});
-        }
-      }
-    } catch (const Error& e) {
-      issues.push_back({"syntax", e.file.empty() ? m.path.string() : e.file, e.line, e.column,
-                        e.what(), e.hint()});
-    }
+    CheckScript(m, std::move(opts), issues);
   }
 }
 
@@ -57,13 +41,21 @@ void PrintText(const CommandContext& ctx, const Issues& issues, size_t migration
                const std::optional<BaseInfo>& base) {
   PrintIssues(ctx, issues);
   std::ostream& out = *ctx.out;
-  if (issues.empty()) {
+  size_t warnings = 0;
+  for (const Issue& i : issues) warnings += i.severity == Severity::kWarning;
+  size_t errors = issues.size() - warnings;
+  auto count = [](size_t n, const char* what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  };
+  if (errors == 0) {
     out << "Validated " << migrations << " migration file" << (migrations == 1 ? "" : "s")
         << (offline ? " (offline)" : "");
     if (base) out << " against " << base->ref;
-    out << ": no problems\n";
+    out << ": " << (warnings == 0 ? "no problems" : "no errors, " + count(warnings, "warning"))
+        << "\n";
   } else {
-    out << issues.size() << " problem" << (issues.size() == 1 ? "" : "s") << " found\n";
+    out << count(errors, "problem") << " found"
+        << (warnings == 0 ? "" : " (and " + count(warnings, "warning") + ")") << "\n";
   }
 }
 
@@ -110,7 +102,7 @@ ExitCode RunValidate(const CommandContext& ctx) {
       nlohmann::json list = nlohmann::json::array();
       for (const auto& i : issues) list.push_back(IssueJson(i));
       nlohmann::json j = {{"command", "validate"},
-                          {"success", issues.empty()},
+                          {"success", !HasErrors(issues)},
                           {"offline", offline},
                           {"migrations", loaded.migrations.size()},
                           {"issues", list}};
@@ -134,7 +126,7 @@ ExitCode RunValidate(const CommandContext& ctx) {
       PrintText(ctx, issues, loaded.migrations.size(), offline, base);
       break;
   }
-  return issues.empty() ? ExitCode::kSuccess : ExitCode::kValidation;
+  return HasErrors(issues) ? ExitCode::kValidation : ExitCode::kSuccess;
 }
 
 }  // namespace flyrun

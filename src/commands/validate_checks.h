@@ -30,7 +30,7 @@ BaseInfo CheckAgainstBase(const CommandContext& ctx,
 void CheckUndoCoverage(const std::vector<ResolvedMigration>& migrations, Issues& issues);
 
 /// A SARIF 2.1.0 log of `issues`: one run, tool "flyrun" with a rule per
-/// issue code, one result (level error) per issue.
+/// issue code, one result per issue (level "error" or "warning").
 nlohmann::json SarifLog(const Issues& issues, const std::optional<BaseInfo>& base);
 
 }  // namespace flyrun

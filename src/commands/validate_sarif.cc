@@ -32,6 +32,13 @@ constexpr RuleText kRules[] = {
     {"syntax", "The script cannot be split into statements"},
     {"non-transactional-statement",
      "A statement that cannot run in a transaction is in a transactional script"},
+    {"transaction-control",
+     "BEGIN, COMMIT, ROLLBACK or the like in a script flyrun runs in its own transaction"},
+    {"pragma-in-transaction",
+     "PRAGMA foreign_keys in a transactional SQLite script, where it has no effect"},
+    {"nul-byte", "A NUL byte in a script, which would cut a statement short"},
+    {"history-value-too-long",
+     "A version, description or script path longer than its history table column"},
     {"edited-migration", "A migration shipped at the base revision was edited"},
     {"renamed-migration", "A migration shipped at the base revision was renamed"},
     {"deleted-migration", "A migration shipped at the base revision was deleted"},
@@ -79,13 +86,13 @@ nlohmann::json SarifLog(const Issues& issues, const std::optional<BaseInfo>& bas
     if (added) {
       rules.push_back({{"id", issue.code},
                        {"shortDescription", {{"text", DescriptionOf(issue.code)}}},
-                       {"defaultConfiguration", {{"level", "error"}}}});
+                       {"defaultConfiguration", {{"level", SeverityName(issue.severity)}}}});
     }
     std::string text = issue.message;
     if (!issue.hint.empty()) text += "\nHint: " + issue.hint;
     nlohmann::json result = {{"ruleId", issue.code},
                              {"ruleIndex", it->second},
-                             {"level", "error"},
+                             {"level", SeverityName(issue.severity)},
                              {"message", {{"text", text}}}};
     if (!issue.file.empty()) {
       nlohmann::json physical = {

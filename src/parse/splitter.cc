@@ -419,9 +419,11 @@ void Splitter::StartStatement(size_t i) {
   prev_ = Prev::kOther;
   trigger_ = TriggerState::kBody;
   in_definer_ = false;
-  // With a DELIMITER other than ';' the user has said where statements end, and
-  // MySQL has no statement to flag: nothing to classify.
-  track_ = !(rules_.delimiter_command && delimiter_ != ";");
+  transaction_control_ = nullptr;
+  // With a DELIMITER other than ';' the user has said where statements end: only
+  // transaction control is looked for.
+  tx_only_ = rules_.delimiter_command && delimiter_ != ";";
+  track_ = true;
 }
 
 void Splitter::FlushSpan() {
@@ -450,6 +452,7 @@ void Splitter::EndComment(size_t i) {
 }
 
 bool Splitter::Emit(Statement& out, size_t text_end) {
+  if (nul_pending_) CheckNul(base_ + static_cast<int64_t>(text_end));
   stmt_.append(buf() + span_, text_end - span_);
   span_ = text_end;
   started_ = false;
@@ -475,6 +478,7 @@ bool Splitter::Emit(Statement& out, size_t text_end) {
   out.column = start_at_.column;
   out.index = ++index_;
   out.non_transactional = non_transactional_ ? non_transactional_ : "";
+  out.transaction_control = transaction_control_ ? transaction_control_ : "";
   out.copy_data = copy_stdin_ ? &copy_reader_ : nullptr;
   if (copy_stdin_) StartCopyData();
   return true;
@@ -482,6 +486,7 @@ bool Splitter::Emit(Statement& out, size_t text_end) {
 
 bool Splitter::AtEof(Statement& out) {
   mode_ = Mode::kDone;
+  if (nul_pending_) CheckNul(INT64_MAX);
   // A ';' inside /*! ... */ ends a statement, as in the mysql client, so the
   // comment can still be open when no statement is.
   if (!started_ && in_executable_comment_) {

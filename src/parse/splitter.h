@@ -71,8 +71,10 @@ class Splitter {
     kPgCopy,
     kPgCopyFrom,
     kPgRoutine,
+    kTxBegin,
+    kTxStart,
+    kTxEnd,
     kMyCreate,
-    kMyBegin,
     kMyBeginNot,
     kMyCompound,
     kSqCreate,
@@ -92,6 +94,9 @@ class Splitter {
   size_t NormaliseLineBreaks(char* s, size_t n);
   Position At(size_t i);
   Position Locate(size_t i);
+  Position Peek(size_t i) const;
+  void FindNul(size_t from, size_t n);
+  void CheckNul(int64_t before);
   const char* buf() const { return buf_.data(); }
   unsigned char byte(size_t i) const { return static_cast<unsigned char>(buf_[i]); }
 
@@ -130,6 +135,7 @@ class Splitter {
   void OnWord();
   void OnToken(unsigned char c);
   bool WordIs(const char* upper) const;
+  bool OnTransactionWord();
   bool BlockOpen() const;
   void OnPostgresWord();
   void OnMysqlWord();
@@ -191,6 +197,13 @@ class Splitter {
   size_t located_ = kLookback;
   int line_ = 1;
   int64_t line_start_ = 0;  ///< input offset of the first byte of line_
+  // The first NUL byte of the input: found when its chunk is read, reported when
+  // the statement holding it (or the end) is reached, so that where the input is
+  // cut does not change what is yielded.
+  bool nul_seen_ = false;
+  bool nul_pending_ = false;
+  int64_t nul_offset_ = 0;
+  Position nul_at_;
 
   // Scanner state.
   Mode mode_ = Mode::kCode;
@@ -213,11 +226,14 @@ class Splitter {
   // buffer is text not copied yet.
   bool started_ = false;
   bool track_ = false;  ///< keep looking at every token (slow table)
+  /// Under a MySQL DELIMITER other than ';' only transaction control is classified.
+  bool tx_only_ = false;
   std::string stmt_;
   size_t span_ = 0;
   Position start_at_;
   int index_ = 0;
   const char* non_transactional_ = nullptr;
+  const char* transaction_control_ = nullptr;
   bool copy_stdin_ = false;
   // The last run of comments with only blanks between them, as offsets in the
   // statement text, so that comments at the end of a statement can be cut.

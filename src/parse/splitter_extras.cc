@@ -43,6 +43,7 @@ void Splitter::Report(const char* code, Position at, const std::string& message,
 }
 
 void Splitter::Unterminated(const std::string& what, Position at, const std::string& hint) {
+  if (nul_pending_) CheckNul(INT64_MAX);
   mode_ = Mode::kDone;
   started_ = false;
   copy_active_ = false;
@@ -279,6 +280,7 @@ bool Splitter::CopyNext(std::string* out) {
     }
     const void* nl = std::memchr(buf() + pos_, '\n', end_ - pos_);
     size_t stop = nl ? static_cast<size_t>(static_cast<const char*>(nl) - buf()) + 1 : end_;
+    if (nul_pending_) CheckNul(base_ + static_cast<int64_t>(stop));
     if (out != nullptr) out->append(buf() + pos_, stop - pos_);
     produced += stop - pos_;
     copy_line_start_ = nl != nullptr;

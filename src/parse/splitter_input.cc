@@ -77,6 +77,7 @@ bool Splitter::Fill() {
       return false;
     }
     size_t added = NormaliseLineBreaks(dst, n);
+    if (!nul_seen_) FindNul(end_, added);
     end_ += added;
     if (added > 0) return true;
   }
@@ -100,6 +101,43 @@ Position Splitter::At(size_t i) {
 Position Splitter::ConstructAt() {
   if (construct_pending_) return At(construct_index_);
   return construct_at_;
+}
+
+// One memchr per chunk: the database client APIs take statements as C strings, so a
+// NUL would silently cut a statement short ("DELETE FROM t \0 WHERE id = 5").
+void Splitter::FindNul(size_t from, size_t n) {
+  const void* nul = std::memchr(buf_.data() + from, '\0', n);
+  if (nul == nullptr) return;
+  size_t i = static_cast<size_t>(static_cast<const char*>(nul) - buf_.data());
+  nul_seen_ = true;
+  nul_pending_ = true;
+  nul_offset_ = base_ + static_cast<int64_t>(i);
+  nul_at_ = Peek(i);
+}
+
+void Splitter::CheckNul(int64_t before) {
+  if (!nul_pending_ || nul_offset_ >= before) return;
+  nul_pending_ = false;
+  Report("nul-byte", nul_at_, "NUL byte",
+         "remove it; a NUL cuts the statement short for the database (a UTF-16 file? save it as "
+         "UTF-8)");
+}
+
+// The position of buffer index i at or after located_, without moving the lazy
+// line count (positions before i may still be asked for).
+Position Splitter::Peek(size_t i) const {
+  const char* b = buf_.data();
+  int line = line_;
+  int64_t line_start = line_start_;
+  for (size_t k = located_; k < i;) {
+    const void* nl = std::memchr(b + k, '\n', i - k);
+    if (nl == nullptr) break;
+    k = static_cast<size_t>(static_cast<const char*>(nl) - b) + 1;
+    ++line;
+    line_start = base_ + static_cast<int64_t>(k);
+  }
+  int64_t column = base_ + static_cast<int64_t>(i) - line_start + 1;
+  return {line, static_cast<int>(std::min<int64_t>(column, INT_MAX))};
 }
 
 Position Splitter::Locate(size_t i) {

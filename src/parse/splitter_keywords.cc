@@ -28,18 +28,89 @@ bool Splitter::BlockOpen() const {
 void Splitter::OnWord() {
   if (!track_) return;
   ++words_;
-  switch (rules_.dialect) {
-    case Dialect::kPostgres:
-      OnPostgresWord();
-      break;
-    case Dialect::kMysql:
-      OnMysqlWord();
-      break;
-    case Dialect::kSqlite:
-      OnSqliteWord();
-      break;
+  if (OnTransactionWord()) {
+    // handled
+  } else if (tx_only_) {
+    cls_ = Cls::kDone;
+  } else {
+    switch (rules_.dialect) {
+      case Dialect::kPostgres:
+        OnPostgresWord();
+        break;
+      case Dialect::kMysql:
+        OnMysqlWord();
+        break;
+      case Dialect::kSqlite:
+        OnSqliteWord();
+        break;
+    }
   }
   if (cls_ == Cls::kDone) track_ = false;
+}
+
+// A statement that opens or ends the transaction itself: BEGIN [WORK | TRANSACTION |
+// DEFERRED | ISOLATION LEVEL ...], START TRANSACTION, COMMIT/ROLLBACK [WORK |
+// TRANSACTION] [AND [NO] CHAIN] [[NO] RELEASE], END [TRANSACTION] (PostgreSQL,
+// SQLite), ABORT (PostgreSQL). Not ROLLBACK ... TO [SAVEPOINT], not COMMIT/ROLLBACK
+// PREPARED, not BEGIN ATOMIC or MariaDB's BEGIN NOT ATOMIC. Returns false when the
+// word is not part of such a statement's first words.
+bool Splitter::OnTransactionWord() {
+  Dialect d = rules_.dialect;
+  switch (cls_) {
+    case Cls::kStart:
+      if (WordIs("BEGIN")) {
+        transaction_control_ = "BEGIN";
+        block_at_ = word_at_;
+        cls_ = Cls::kTxBegin;
+      } else if (WordIs("START") && d != Dialect::kSqlite) {
+        cls_ = Cls::kTxStart;
+      } else if (WordIs("COMMIT")) {
+        transaction_control_ = "COMMIT";
+        cls_ = Cls::kTxEnd;
+      } else if (WordIs("ROLLBACK")) {
+        transaction_control_ = "ROLLBACK";
+        cls_ = Cls::kTxEnd;
+      } else if (WordIs("END") && d != Dialect::kMysql) {
+        transaction_control_ = "END";
+        cls_ = Cls::kTxEnd;
+      } else if (WordIs("ABORT") && d == Dialect::kPostgres) {
+        transaction_control_ = "ABORT";
+        cls_ = Cls::kTxEnd;
+      } else {
+        return false;
+      }
+      return true;
+    case Cls::kTxBegin:
+      cls_ = Cls::kDone;
+      if (WordIs("ATOMIC")) {
+        transaction_control_ = nullptr;
+      } else if (d == Dialect::kMysql && WordIs("NOT")) {
+        transaction_control_ = nullptr;
+        if (!tx_only_) cls_ = Cls::kMyBeginNot;
+      }
+      return true;
+    case Cls::kTxStart:
+      if (WordIs("TRANSACTION")) transaction_control_ = "START TRANSACTION";
+      cls_ = Cls::kDone;
+      return true;
+    case Cls::kTxEnd:
+      if (WordIs("WORK") || WordIs("TRANSACTION")) return true;
+      cls_ = Cls::kDone;
+      if (WordIs("PREPARED")) {
+        // Two-phase commit of another, prepared transaction: it cannot run inside one.
+        if (d == Dialect::kPostgres) {
+          non_transactional_ = std::strcmp(transaction_control_, "COMMIT") == 0
+                                   ? "COMMIT PREPARED"
+                                   : "ROLLBACK PREPARED";
+        }
+        transaction_control_ = nullptr;
+      } else if (!(WordIs("AND") || WordIs("NO") || WordIs("RELEASE"))) {
+        transaction_control_ = nullptr;  // ROLLBACK TO [SAVEPOINT] x, END IF, ...
+      }
+      return true;
+    default:
+      return false;
+  }
 }
 
 void Splitter::OnToken(unsigned char c) {
@@ -209,9 +280,6 @@ void Splitter::OnMysqlWord() {
     case Cls::kStart:
       if (WordIs("CREATE")) {
         cls_ = Cls::kMyCreate;
-      } else if (WordIs("BEGIN")) {
-        cls_ = Cls::kMyBegin;
-        block_at_ = word_at_;
       } else if (WordIs("IF") || WordIs("CASE") || WordIs("LOOP") || WordIs("WHILE") ||
                  WordIs("REPEAT") || WordIs("FOR")) {
         // MariaDB runs compound statements outside stored programs too.
@@ -223,9 +291,6 @@ void Splitter::OnMysqlWord() {
       } else {
         cls_ = Cls::kDone;
       }
-      return;
-    case Cls::kMyBegin:
-      cls_ = WordIs("NOT") ? Cls::kMyBeginNot : Cls::kDone;
       return;
     case Cls::kMyBeginNot:
       if (WordIs("ATOMIC")) {

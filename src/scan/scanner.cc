@@ -219,6 +219,38 @@ void CheckOrphanUndos(const std::vector<ResolvedMigration>& migrations, Issues& 
   }
 }
 
+// Characters as the history table's VARCHAR columns count them (UTF-8 code points).
+size_t Characters(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// A value longer than its history column would fail the history insert after the
+// script ran (and on MySQL after its DDL committed), so it is refused up front.
+void CheckHistoryFit(const std::vector<ResolvedMigration>& migrations, Issues& issues) {
+  auto check = [&issues](const ResolvedMigration& m, const char* what, const std::string& value,
+                         size_t limit, const char* hint) {
+    size_t n = Characters(value);
+    if (n <= limit) return;
+    issues.push_back(MakeIssue("history-value-too-long", m,
+                               m.path.string() + ": the " + what + " is " + std::to_string(n) +
+                                   " characters long, and the history table holds " +
+                                   std::to_string(limit),
+                               hint));
+  };
+  for (const ResolvedMigration& m : migrations) {
+    if (m.kind == MigrationKind::kCallback) continue;  // callbacks leave no history row
+    if (m.version) {
+      check(m, "version", m.version->str(), kMaxVersionChars, "use a shorter version");
+    }
+    check(m, "description", m.description, kMaxDescriptionChars,
+          "shorten the description in the file name");
+    check(m, "script path (relative to its location)", m.script, kMaxScriptChars,
+          "move the file to a shallower directory or shorten the names");
+  }
+}
+
 }  // namespace
 
 ScanResult ScanLocations(const std::vector<std::string>& locations) {
@@ -228,6 +260,7 @@ ScanResult ScanLocations(const std::vector<std::string>& locations) {
   SortMigrations(result.migrations);
   CheckDuplicates(result.migrations, result.issues);
   CheckOrphanUndos(result.migrations, result.issues);
+  CheckHistoryFit(result.migrations, result.issues);
   return result;
 }
 

@@ -9,6 +9,11 @@
 
 namespace flyrun {
 
+/// The history table's column sizes (SPEC 7), in characters.
+constexpr size_t kMaxVersionChars = 50;
+constexpr size_t kMaxDescriptionChars = 200;
+constexpr size_t kMaxScriptChars = 1000;
+
 /// Result of parsing one file name (no directory part).
 struct NameParse {
   enum class Outcome { kMigration, kNotMigration, kMalformed } outcome;
@@ -36,7 +41,8 @@ struct ScanResult {
 /// "malformed-name", "duplicate-version" (also across locations; names both
 /// files), "orphan-undo" (U file without a V file of its version),
 /// "duplicate-repeatable" (same description), "location-unreadable" (a
-/// directory that cannot be listed). ResolvedMigration::path is
+/// directory that cannot be listed), "history-value-too-long" (a version,
+/// description or script longer than its history column, SPEC 7). ResolvedMigration::path is
 /// location/script; Issue::file is that path as a string.
 ScanResult ScanLocations(const std::vector<std::string>& locations);
 

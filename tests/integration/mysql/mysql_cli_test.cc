@@ -78,6 +78,18 @@ class MysqlCliTest : public ::testing::Test {
   TempDir dir_;
 };
 
+TEST_F(MysqlCliTest, DescriptionTooLongForTheHistoryIsRefusedBeforeAnythingRuns) {
+  // The DDL would commit and the history insert then fail, leaving no record.
+  std::string name = "V1__" + std::string(201, 'd') + ".sql";
+  Write(name, "CREATE TABLE created_anyway (id INT);\n");
+  RunResult r = Flyrun({"migrate"});
+  EXPECT_EQ(r.exit_code, 3) << Show(r);
+  EXPECT_TRUE(Contains(r.out + r.err, name + ": the description is 201 characters long"))
+      << Show(r);
+  EXPECT_EQ(TableCount("created_anyway"), "0");
+  EXPECT_EQ(TableCount("flyrun_schema_history"), "0");
+}
+
 TEST_F(MysqlCliTest, MigratesAndIsANoOpTheSecondTime) {
   Write("V1__init.sql", "CREATE TABLE a (id INT PRIMARY KEY);\nINSERT INTO a VALUES (1);\n");
   Write("V2__more.sql", "ALTER TABLE a ADD COLUMN name VARCHAR(20);\n");

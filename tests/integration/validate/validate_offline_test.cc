@@ -87,6 +87,94 @@ TEST_F(ValidateOffline, ANonTransactionalStatementInATransactionalScript) {
   EXPECT_TRUE(Has(url.out, "non-transactional-statement")) << url.out;
 }
 
+TEST_F(ValidateOffline, TransactionControlInATransactionalScript) {
+  dir.Write("sql/V1__tx.sql",
+            "CREATE TABLE t (id INT);\nBEGIN;\nINSERT INTO t VALUES (1);\n  COMMIT;\n"
+            "SAVEPOINT s;\nROLLBACK TO SAVEPOINT s;\n");
+  dir.Write("sql/V2__own.sql",
+            "-- flyrun:transaction=false\nBEGIN;\nCREATE TABLE u (id INT);\nCOMMIT;\n");
+  dir.Write("sql/V3__trigger.sql",
+            "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET id = 1; END;\n");
+  auto r = Validate({});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_TRUE(Has(r.out,
+                  "sql/V1__tx.sql\n  2:1: error[transaction-control]: BEGIN in V1__tx.sql, which "
+                  "flyrun runs in its own transaction\n    hint: remove it (flyrun begins and "
+                  "commits the transaction), or put `-- flyrun:transaction=false` on the first "
+                  "line of V1__tx.sql"))
+      << r.out;
+  EXPECT_TRUE(Has(r.out, "  4:3: error[transaction-control]: COMMIT in V1__tx.sql")) << r.out;
+  EXPECT_FALSE(Has(r.out, "V2__own.sql")) << r.out;
+  EXPECT_FALSE(Has(r.out, "V3__trigger.sql")) << r.out;
+  EXPECT_TRUE(Has(r.out, "2 problems found")) << r.out;
+
+  for (const char* dialect : {"postgresql", "mysql"}) {
+    auto d = Validate({"--dialect", dialect});
+    EXPECT_EQ(d.exit_code, 3) << dialect << d.out;
+    EXPECT_TRUE(Has(d.out, "2:1: error[transaction-control]: BEGIN in V1__tx.sql")) << d.out;
+    EXPECT_TRUE(Has(d.out, "4:3: error[transaction-control]: COMMIT in V1__tx.sql")) << d.out;
+    EXPECT_FALSE(Has(d.out, "V2__own.sql")) << dialect << d.out;
+  }
+}
+
+TEST_F(ValidateOffline, PragmaForeignKeysInATransactionIsAWarningOnly) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/V2__rebuild.sql",
+            "PRAGMA foreign_keys = OFF;\nCREATE TABLE b (id INT);\nPRAGMA foreign_keys;\n");
+  dir.Write("sql/V3__rebuild.sql",
+            "-- flyrun:transaction=false\nPRAGMA foreign_keys=off;\nPRAGMA foreign_keys=on;\n");
+  auto r = Validate({"--dialect", "sqlite"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Has(r.out,
+                  "sql/V2__rebuild.sql\n  1:1: warning[pragma-in-transaction]: PRAGMA "
+                  "foreign_keys has no effect here: SQLite ignores it inside a transaction, and "
+                  "V2__rebuild.sql runs in one\n    hint: put `-- flyrun:transaction=false` on "
+                  "the first line of V2__rebuild.sql to run a table rebuild with foreign keys off"))
+      << r.out;
+  EXPECT_FALSE(Has(r.out, "V3__rebuild.sql")) << r.out;
+  EXPECT_TRUE(Has(r.out, "Validated 3 migration files (offline): no errors, 1 warning")) << r.out;
+
+  auto github = Validate({"--dialect", "sqlite", "--output", "github"});
+  EXPECT_EQ(github.exit_code, 0) << github.out;
+  EXPECT_TRUE(Has(github.out,
+                  "::warning file=sql/V2__rebuild.sql,line=1,col=1,title=flyrun "
+                  "pragma-in-transaction::PRAGMA foreign_keys has no effect"))
+      << github.out;
+  auto json = Validate({"--dialect", "sqlite", "--output", "json"});
+  EXPECT_EQ(json.exit_code, 0) << json.out;
+  EXPECT_TRUE(Has(json.out, "\"success\": true")) << json.out;
+  EXPECT_TRUE(Has(json.out, "\"severity\": \"warning\"")) << json.out;
+  auto sarif = Validate({"--dialect", "sqlite", "--output", "sarif"});
+  EXPECT_EQ(sarif.exit_code, 0) << sarif.out;
+  EXPECT_TRUE(Has(sarif.out, "\"level\": \"warning\"")) << sarif.out;
+  EXPECT_FALSE(Has(sarif.out, "\"level\": \"error\"")) << sarif.out;
+
+  // Other dialects have no such pragma.
+  EXPECT_TRUE(Has(Validate({"--dialect", "postgresql"}).out, "no problems"));
+  // With an error beside it, validate fails and counts both.
+  dir.Write("sql/V4__bad.sql", "SELECT 'open;\n");
+  auto both = Validate({"--dialect", "sqlite"});
+  EXPECT_EQ(both.exit_code, 3) << both.out;
+  EXPECT_TRUE(Has(both.out, "1 problem found (and 1 warning)")) << both.out;
+}
+
+TEST_F(ValidateOffline, NulByteNamesFileLineAndColumn) {
+  dir.Write("sql/V1__nul.sql",
+            std::string("CREATE TABLE t (id INT);\ndelete from t \0 where id = 5;\n", 55));
+  auto r = Validate({});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_TRUE(Has(r.out, "sql/V1__nul.sql\n  2:15: error[nul-byte]: NUL byte\n")) << r.out;
+}
+
+TEST_F(ValidateOffline, ValuesLongerThanTheHistoryColumns) {
+  dir.Write("sql/V1__" + std::string(201, 'x') + ".sql", "SELECT 1;\n");
+  auto r = Validate({});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_TRUE(Has(r.out, "error[history-value-too-long]: sql/V1__xxx")) << r.out;
+  EXPECT_TRUE(Has(r.out, "the description is 201 characters long, and the history table holds 200"))
+      << r.out;
+}
+
 TEST_F(ValidateOffline, UndoCoverageWhenRequired) {
   dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
   dir.Write("sql/U1__a.sql", "DROP TABLE a;\n");

@@ -47,6 +47,8 @@ std::string Render(const std::string& input, const std::string& name, SplitOptio
       out << "#### " << st.index << " at " << st.line << ":" << st.column;
       if (!st.non_transactional.empty())
         out << " non-transactional \"" << st.non_transactional << "\"";
+      if (!st.transaction_control.empty())
+        out << " transaction-control \"" << st.transaction_control << "\"";
       out << "\n" << st.sql << "\n";
       if (st.copy_data != nullptr && render.read_copy) {
         std::string data;

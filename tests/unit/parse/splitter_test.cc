@@ -221,6 +221,51 @@ TEST(Splitter, StatementFieldsAreResetBetweenStatements) {
   EXPECT_FALSE(source->Next(st));
 }
 
+TEST(Splitter, TransactionControlIsResetBetweenStatements) {
+  auto source = Source("BEGIN;\nSELECT 1;\nCOMMIT;", Dialect::kSqlite);
+  Statement st;
+  ASSERT_TRUE(source->Next(st));
+  EXPECT_EQ("BEGIN", st.transaction_control);
+  ASSERT_TRUE(source->Next(st));
+  EXPECT_EQ("", st.transaction_control);
+  ASSERT_TRUE(source->Next(st));
+  EXPECT_EQ("COMMIT", st.transaction_control);
+}
+
+TEST(Splitter, NulByteIsAValidationErrorBeforeItsStatementIsYielded) {
+  std::string sql("CREATE TABLE t (id INT);\ndelete from t \0 where id = 5;\n", 55);
+  for (Dialect d : {Dialect::kPostgres, Dialect::kMysql, Dialect::kSqlite}) {
+    auto source = Source(sql, d);
+    Statement st;
+    ASSERT_TRUE(source->Next(st));
+    EXPECT_EQ("CREATE TABLE t (id INT)", st.sql);
+    try {
+      source->Next(st);
+      ADD_FAILURE() << "the statement with the NUL was yielded: " << st.sql;
+    } catch (const Error& e) {
+      EXPECT_EQ(ExitCode::kValidation, e.code());
+      EXPECT_STREQ("NUL byte at V3__x.sql:2:15", e.what());
+      EXPECT_EQ(2, e.line);
+      EXPECT_EQ(15, e.column);
+      EXPECT_FALSE(e.hint().empty());
+    }
+  }
+}
+
+TEST(Splitter, NulBytesAreOneIssueAndSplittingGoesOn) {
+  Issues issues;
+  SplitOptions options;
+  options.issues = &issues;
+  options.chunk_size = 3;
+  std::string sql("SELECT 1;\r\n-- \0\0\nSELECT '\0';", 28);
+  auto source = Source(sql, Dialect::kPostgres, options);
+  EXPECT_EQ(2u, All(*source).size());
+  ASSERT_EQ(1u, issues.size());
+  EXPECT_EQ("nul-byte", issues[0].code);
+  EXPECT_EQ(2, issues[0].line);
+  EXPECT_EQ(4, issues[0].column);
+}
+
 TEST(Splitter, BigStatementsAcrossManyChunks) {
   std::string big(3 << 20, 'x');
   std::string sql = "INSERT INTO t VALUES ('" + big + ";');\nSELECT $$" + big + "$$;\nSELECT 3";

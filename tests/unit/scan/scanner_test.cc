@@ -297,5 +297,33 @@ TEST_F(ScannerTest, ThousandsOfFilesQuickly) {
   EXPECT_LT(ms, 1000);  // generous: sanitizer builds are slow
 }
 
+TEST_F(ScannerTest, ValuesLongerThanTheirHistoryColumnAreReported) {
+  std::string desc200(200, 'd');
+  std::string desc201 = std::string(199, 'd') + "\xC3\xA9\xC3\xA9";  // 201 characters
+  Touch("sql/V1__" + desc200 + ".sql");                              // fits exactly
+  Touch("sql/V2__" + desc201 + ".sql");
+  Touch("sql/V" + std::string(50, '3') + "__fits.sql");
+  Touch("sql/V" + std::string(51, '4') + "__long_version.sql");
+  Touch("sql/R__" + desc201 + ".sql");
+  std::string deep;
+  for (int i = 0; i < 5; ++i) deep += std::string(199, 'a' + i) + "/";
+  Touch("sql/" + deep + "V5__deep.sql");  // 1000 + 12 characters
+  ScanResult r = ScanLocations({Loc()});
+  ASSERT_EQ(Codes(r),
+            (std::vector<std::string>{"history-value-too-long", "history-value-too-long",
+                                      "history-value-too-long", "history-value-too-long"}));
+  EXPECT_TRUE(Contains(r.issues[0].file, "V2__")) << r.issues[0].file;
+  EXPECT_TRUE(Contains(r.issues[0].message,
+                       "the description is 201 characters long, and the "
+                       "history table holds 200"))
+      << r.issues[0].message;
+  // Versions sort numerically: 5 comes before the 50- and 51-digit ones.
+  EXPECT_TRUE(Contains(r.issues[1].message, "script path (relative to its location) is 1012"))
+      << r.issues[1].message;
+  EXPECT_TRUE(Contains(r.issues[2].message, "the version is 51 characters long"))
+      << r.issues[2].message;
+  EXPECT_TRUE(Contains(r.issues[3].file, "R__")) << r.issues[3].file;
+}
+
 }  // namespace
 }  // namespace flyrun
