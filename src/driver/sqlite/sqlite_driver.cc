@@ -309,11 +309,7 @@ class SqliteDriver : public Driver {
   std::string path_;
   std::string table_;
   SQLite::Database db_;
-<<<<<<< HEAD
-=======
   std::chrono::steady_clock::time_point busy_since_;  ///< for OnBusy
-  bool in_tx_ = false;
->>>>>>> wt-a
   std::string user_;
 };
 
