@@ -141,8 +141,14 @@ TEST_F(PgInterrupt, SignalDuringACopyCancelsIt) {
                 "CREATE TRIGGER t_slow BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION slow();\n"
                 "COPY t (id) FROM stdin;\n1\n2\n\\.\n",
                 "COPY t"},
-           Case{"COPY (SELECT pg_sleep(30)) TO STDOUT",
-                "CREATE TABLE t (id INT);\nCOPY (SELECT pg_sleep(30)) TO STDOUT;\n", "COPY ("},
+           Case{"COPY TO STDOUT, a row out and the next one slow",
+                "CREATE TABLE t (id INT);\n"
+                // 100 kB fill the server's send buffer, so the first row
+                // reaches flyrun before the second one sleeps.
+                "COPY (SELECT repeat('x', CASE WHEN g = 1 THEN 100000 ELSE 1 END), "
+                "pg_sleep(CASE WHEN g = 2 THEN 30 ELSE 0 END) "
+                "FROM generate_series(1, 2) g) TO STDOUT;\n",
+                "COPY ("},
        }) {
     SCOPED_TRACE(c.what);
     dir_.Write("sql/V1__copy.sql", c.script);
