@@ -33,13 +33,25 @@ void PreflightOrRefuse(const CommandContext& ctx, Driver& driver,
       spdlog::warn("{}: {} (hint: {})", Location(i.file, i.line, i.column), i.message, i.hint);
     return;
   }
-  PrintIssues(ctx, issues);
   size_t errors = 0;
-  for (const Issue& i : issues) errors += i.severity == Severity::kError;
-  throw Error(ExitCode::kValidation,
+  std::string detail;
+  for (const Issue& i : issues) {
+    errors += i.severity == Severity::kError;
+    if (!detail.empty()) detail += '\n';
+    detail += Location(i.file, i.line, i.column) + ": " + SeverityName(i.severity) + "[" + i.code +
+              "]: " + i.message;
+  }
+  Error error(ExitCode::kValidation,
               "validation failed: " + std::to_string(errors) +
                   " problem(s) in the scripts to run; nothing was applied",
               "fix the files named above (`flyrun validate` lists them too)");
+  // JSON output keeps stdout one document: the problems travel in the error.
+  if (ctx.output == OutputFormat::kJson) {
+    error.detail = detail;
+  } else {
+    PrintIssues(ctx, issues);
+  }
+  throw error;
 }
 
 }  // namespace flyrun

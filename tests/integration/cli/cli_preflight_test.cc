@@ -4,6 +4,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "support/test_support.h"
 
 namespace flyrun::test {
@@ -66,6 +68,15 @@ TEST_F(CliPreflight, EveryProblemOfEveryPendingScriptAtOnce) {
   // --dry-run refuses the same way.
   auto dry = Run({"migrate", "--dry-run"});
   EXPECT_EQ(dry.exit_code, 3) << dry.out << dry.err;
+
+  // JSON output stays one document, the problems in the error's detail.
+  auto json = Run({"--output", "json", "migrate"});
+  EXPECT_EQ(json.exit_code, 3) << json.out << json.err;
+  auto doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["success"], false);
+  EXPECT_TRUE(Has(doc["error"]["detail"].get<std::string>(),
+                  "sql/V3__c.sql:1:8: error[unterminated]: unterminated string '"))
+      << json.out;
 }
 
 TEST_F(CliPreflight, TransactionControlIsAllowedWithTheDirective) {
