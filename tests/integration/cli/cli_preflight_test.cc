@@ -79,6 +79,14 @@ TEST_F(CliPreflight, EveryProblemOfEveryPendingScriptAtOnce) {
       << json.out;
 }
 
+TEST_F(CliPreflight, OnlineValidateReportsTransactionControlToo) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\nCOMMIT;\n");
+  auto r = Run({"validate"});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_TRUE(Has(r.out, "sql/V1__a.sql\n  2:1: error[transaction-control]: COMMIT")) << r.out;
+  EXPECT_TRUE(Has(r.out, "1 problem found")) << r.out;
+}
+
 TEST_F(CliPreflight, TransactionControlIsAllowedWithTheDirective) {
   dir.Write("sql/V1__a.sql",
             "-- flyrun:transaction=false\nBEGIN;\nCREATE TABLE a (id INT);\nCOMMIT;\n");
