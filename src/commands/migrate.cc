@@ -7,6 +7,7 @@
 #include "commands/commands.h"
 #include "commands/executor.h"
 #include "commands/output.h"
+#include "commands/preflight.h"
 #include "config/redact.h"
 
 namespace flyrun {
@@ -77,6 +78,7 @@ ExitCode RunMigrate(const CommandContext& ctx) {
                 "validation failed: " + std::to_string(plan.issues.size()) + " problem(s)",
                 "fix them, or see `flyrun validate` and `flyrun repair`");
   }
+  PreflightOrRefuse(ctx, *driver, plan.pending, loaded.migrations, true);
 
   std::string initial = plan.current ? plan.current->str() : "";
   nlohmann::json applied = nlohmann::json::array();

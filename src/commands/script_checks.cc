@@ -49,6 +49,7 @@ std::string Word(std::string_view s, size_t& i) {
 /// `PRAGMA [schema.]foreign_keys = ...` or `PRAGMA foreign_keys(...)`: a change, not
 /// a query of the setting.
 bool SetsForeignKeys(std::string_view sql) {
+  if (sql.empty() || (sql[0] | 0x20) != 'p') return false;  // most statements, cheaply
   size_t i = 0;
   if (Word(sql, i) != "PRAGMA") return false;
   std::string name = Word(sql, i);

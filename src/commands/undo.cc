@@ -8,6 +8,7 @@
 #include "commands/commands.h"
 #include "commands/executor.h"
 #include "commands/output.h"
+#include "commands/preflight.h"
 
 namespace flyrun {
 
@@ -57,6 +58,7 @@ ExitCode RunUndo(const CommandContext& ctx) {
     scripts.push_back(it->second);
   }
 
+  PreflightOrRefuse(ctx, *driver, scripts, loaded.migrations, false);
   nlohmann::json undone = nlohmann::json::array();
   SessionInfo session = SessionInfo::Of(*driver);
   for (const ResolvedMigration* u : scripts) {

@@ -22,6 +22,7 @@ constexpr std::chrono::milliseconds kKillConnectTimeout{2000};
 MysqlQueryKiller::MysqlQueryKiller(MysqlTarget target, unsigned long long connection_id)
     : target_(std::move(target)), connection_id_(connection_id) {
   target_.connect_timeout = kKillConnectTimeout;
+  target_.database.clear();  // KILL needs none, and it may not exist yet
 }
 
 MysqlQueryKiller::~MysqlQueryKiller() {

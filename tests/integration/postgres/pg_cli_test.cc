@@ -101,6 +101,33 @@ TEST_F(PgCli, FailureInV2RollsBackWhollyAndPointsAtTheLine) {
   EXPECT_EQ("2", HistoryCount("true"));
 }
 
+TEST_F(PgCli, TransactionControlInV2StopsMigrateBeforeV1Runs) {
+  dir_.Write("sql/V1__init.sql", "CREATE TABLE a (id INT PRIMARY KEY);\n");
+  dir_.Write("sql/V2__more.sql",
+             "CREATE TABLE b (id INT);\n"
+             "COMMIT;\n"
+             "CREATE INDEX b_id ON b (id);\n");
+  RunResult r = Migrate();
+  EXPECT_EQ(3, r.exit_code) << All(r);
+  EXPECT_NE(std::string::npos,
+            All(r).find("sql/V2__more.sql\n  2:1: error[transaction-control]: COMMIT in "
+                        "V2__more.sql, which flyrun runs in its own transaction"))
+      << All(r);
+  EXPECT_EQ("0", Q("SELECT count(*) FROM information_schema.tables WHERE table_name IN "
+                   "('a', 'b')"));
+  EXPECT_EQ("0", HistoryCount("true"));
+
+  // With the directive the script manages its own transaction.
+  dir_.Write("sql/V2__more.sql",
+             "-- flyrun:transaction=false\n"
+             "BEGIN;\n"
+             "CREATE TABLE b (id INT);\n"
+             "COMMIT;\n");
+  RunResult ok = Migrate();
+  EXPECT_EQ(0, ok.exit_code) << All(ok);
+  EXPECT_EQ("2", HistoryCount());
+}
+
 TEST_F(PgCli, EightConcurrentMigratesApplyEachVersionOnce) {
   for (int v = 1; v <= 6; ++v) {
     dir_.Write("sql/V" + std::to_string(v) + "__step.sql",
@@ -137,7 +164,16 @@ TEST_F(PgCli, CreateIndexConcurrentlyNeedsTheDirective) {
   dir_.Write("sql/V1__table.sql",
              "CREATE TABLE big AS SELECT g AS id FROM generate_series(1, 20000) g;\n");
   dir_.Write("sql/V2__index.sql", "CREATE INDEX CONCURRENTLY big_id ON big (id);\n");
-  RunResult r = Migrate();
+  // Found before anything runs...
+  RunResult pre = Migrate();
+  EXPECT_EQ(3, pre.exit_code) << All(pre);
+  EXPECT_NE(std::string::npos, All(pre).find("sql/V2__index.sql\n  1:1: "
+                                             "error[non-transactional-statement]"))
+      << All(pre);
+  EXPECT_NE(std::string::npos, All(pre).find("flyrun:transaction=false")) << All(pre);
+  EXPECT_EQ("0", HistoryCount("true"));
+  // ... and, without the pre-flight, when the server refuses it.
+  RunResult r = Migrate({"--validate-on-migrate=false"});
   EXPECT_EQ(1, r.exit_code) << All(r);
   EXPECT_NE(std::string::npos, All(r).find("flyrun:transaction=false")) << All(r);
   EXPECT_NE(std::string::npos, All(r).find("V2__index.sql:1")) << All(r);

@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/interrupt.h"
 #include "driver/factory.h"
 #include "pg_test_util.h"
 #include "support/test_support.h"
@@ -544,6 +546,50 @@ TEST_F(PgDriver, LockHolderCanCreateAnIndexConcurrentlyWhileOthersWait) {
   EXPECT_LT(steady_clock::now() - start, milliseconds(10000));
   guard.reset();
   waiter.join();
+}
+
+// With the interrupt flag set, every statement is raced by a cancel request:
+// short ones often complete first. Whatever wins, Execute must tell the truth:
+// kInterrupted only when the statement did not happen, no error when it did.
+// (In a child process: the flag, once set, stays set.)
+TEST_F(PgDriver, ACancelThatComesTooLateIsNotReportedAsAnInterrupt) {
+  Open()->Execute(Sql("CREATE TABLE raced (id INT)"));
+  ConnectionOptions options = Options();
+  auto child = [options] {
+    InstallInterruptHandlers();
+    raise(SIGINT);
+    if (!Interrupted()) _exit(2);
+    int completed = 0, cancelled = 0;
+    for (int i = 1; i <= 40; ++i) {
+      auto d = OpenDriver(options);
+      bool threw = false;
+      try {
+        // 0 to 7 ms: the cancel request wins some and loses some.
+        d->Execute(Sql("INSERT INTO raced SELECT " + std::to_string(i) + " FROM pg_sleep(" +
+                       std::to_string(i % 8) + " * 0.001)"));
+      } catch (const Error& e) {
+        if (e.code() != ExitCode::kInterrupted) {
+          std::fprintf(stderr, "statement %d: %s\n", i, e.what());
+          _exit(3);
+        }
+        threw = true;
+      }
+      d.reset();
+      bool there =
+          PgQuery(options.url, "SELECT count(*) FROM raced WHERE id = " + std::to_string(i)) == "1";
+      if (threw == there) {
+        std::fprintf(stderr, "statement %d: %s but the row is %s\n", i,
+                     threw ? "reported cancelled" : "reported done", there ? "there" : "absent");
+        _exit(4);
+      }
+      ++(threw ? cancelled : completed);
+    }
+    std::fprintf(stderr, "completed %d, cancelled %d\n", completed, cancelled);
+    std::printf("raced cancels: %d statements completed, %d cancelled\n", completed, cancelled);
+    std::fflush(stdout);
+    _exit(0);
+  };
+  EXPECT_EXIT(child(), ::testing::ExitedWithCode(0), "completed");
 }
 
 TEST_F(PgDriver, LostConnectionIsAConnectError) {

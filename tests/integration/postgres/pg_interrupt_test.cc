@@ -125,6 +125,46 @@ TEST_F(PgInterrupt, SignalOutsideATransactionRecordsAFailedRowAndMigrateAsksForR
   EXPECT_NE(std::string::npos, next.err.find("repair")) << next.err;
 }
 
+// COPY in both directions: data flowing to a slow table, and a query whose
+// output is slow to come (libpq's blocking COPY reads would not see a signal).
+TEST_F(PgInterrupt, SignalDuringACopyCancelsIt) {
+  struct Case {
+    const char* what;
+    const char* script;
+    const char* running;
+  };
+  for (const Case& c : {
+           Case{"COPY FROM stdin into a slow table",
+                "CREATE TABLE t (id INT);\n"
+                "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+                "BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$;\n"
+                "CREATE TRIGGER t_slow BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION slow();\n"
+                "COPY t (id) FROM stdin;\n1\n2\n\\.\n",
+                "COPY t"},
+           Case{"COPY TO STDOUT, a row out and the next one slow",
+                "CREATE TABLE t (id INT);\n"
+                // 100 kB fill the server's send buffer, so the first row
+                // reaches flyrun before the second one sleeps.
+                "COPY (SELECT repeat('x', CASE WHEN g = 1 THEN 100000 ELSE 1 END), "
+                "pg_sleep(CASE WHEN g = 2 THEN 30 ELSE 0 END) "
+                "FROM generate_series(1, 2) g) TO STDOUT;\n",
+                "COPY ("},
+       }) {
+    SCOPED_TRACE(c.what);
+    dir_.Write("sql/V1__copy.sql", c.script);
+    Background bg = StartFlyrun(Args({"migrate"}), dir_.path());
+    ASSERT_TRUE(Reached(bg, Running(c.running)));
+    long long ms = 0;
+    RunResult r = Signal(bg, SIGTERM, ms);
+    std::cout << "PostgreSQL, SIGTERM during " << c.what << ": exit " << r.exit_code << " after "
+              << ms << " ms\n";
+    EXPECT_EQ(130, r.exit_code) << r.err;
+    EXPECT_LT(ms, 5000);
+    ExpectTheSleepIsGone();
+    EXPECT_EQ("NULL", Regclass("t"));
+  }
+}
+
 // A second flyrun waits while the first one holds the lock (busy in a long
 // statement); a signal ends the wait at once and applies nothing.
 TEST_F(PgInterrupt, SignalWhileWaitingForTheLockExits130AndAppliesNothing) {

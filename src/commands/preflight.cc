@@ -1,0 +1,57 @@
+#include "commands/preflight.h"
+
+#include <spdlog/spdlog.h>
+
+#include "commands/executor.h"
+#include "commands/output.h"
+#include "commands/script_checks.h"
+#include "core/error.h"
+
+namespace flyrun {
+
+void PreflightOrRefuse(const CommandContext& ctx, Driver& driver,
+                       const std::vector<const ResolvedMigration*>& scripts,
+                       const std::vector<ResolvedMigration>& all, bool with_callbacks) {
+  if (!ctx.config.validate_on_migrate) return;
+  std::vector<const ResolvedMigration*> checked = scripts;
+  if (with_callbacks) {
+    for (const auto& m : all)
+      if (m.kind == MigrationKind::kCallback) checked.push_back(&m);
+  }
+  if (checked.empty()) return;  // a no-op run asks the database nothing more
+
+  SessionInfo session = SessionInfo::Of(driver);
+  SplitOptions base = SplitOptionsFor(ctx.config, driver.dialect());
+  Issues issues;
+  for (const ResolvedMigration* m : checked) {
+    SplitOptions opts = base;
+    opts.placeholders = PlaceholdersFor(ctx.config, session.user, session.database, m->script);
+    CheckScript(*m, std::move(opts), issues);
+  }
+  if (!HasErrors(issues)) {
+    for (const Issue& i : issues)
+      spdlog::warn("{}: {} (hint: {})", Location(i.file, i.line, i.column), i.message, i.hint);
+    return;
+  }
+  size_t errors = 0;
+  std::string detail;
+  for (const Issue& i : issues) {
+    errors += i.severity == Severity::kError;
+    if (!detail.empty()) detail += '\n';
+    detail += Location(i.file, i.line, i.column) + ": " + SeverityName(i.severity) + "[" + i.code +
+              "]: " + i.message;
+  }
+  Error error(ExitCode::kValidation,
+              "validation failed: " + std::to_string(errors) +
+                  " problem(s) in the scripts to run; nothing was applied",
+              "fix the files named above (`flyrun validate` lists them too)");
+  // JSON output keeps stdout one document: the problems travel in the error.
+  if (ctx.output == OutputFormat::kJson) {
+    error.detail = detail;
+  } else {
+    PrintIssues(ctx, issues);
+  }
+  throw error;
+}
+
+}  // namespace flyrun
