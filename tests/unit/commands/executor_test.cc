@@ -32,6 +32,12 @@ class Orchestration : public ::testing::Test {
     return ctx;
   }
 
+  CommandContext WithoutPreflight() {
+    CommandContext ctx = Context();
+    ctx.config.validate_on_migrate = false;
+    return ctx;
+  }
+
   /// Runs migrate; returns the exit code, keeping the error in `error`.
   ExitCode Migrate(CommandContext ctx) {
     try {
@@ -82,7 +88,9 @@ TEST_F(Orchestration, AFailureRollsBackTheMigrationAndRecordsNothing) {
 
 TEST_F(Orchestration, AScriptsOwnRollbackIsNeverRecordedAsApplied) {
   dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\nROLLBACK;\nCREATE TABLE b (id INT);\n");
-  EXPECT_EQ(Migrate(Context()), ExitCode::kMigrationFailed);
+  EXPECT_EQ(Migrate(Context()), ExitCode::kValidation) << "the pre-flight finds it first";
+  EXPECT_TRUE(db.committed.empty());
+  EXPECT_EQ(Migrate(WithoutPreflight()), ExitCode::kMigrationFailed);
   EXPECT_NE(error.find("V1__a.sql:2:"), std::string::npos) << error;
   EXPECT_NE(error.find("`ROLLBACK` ended the transaction"), std::string::npos) << error;
   EXPECT_NE(error.find("transaction=false"), std::string::npos) << error;
@@ -93,7 +101,7 @@ TEST_F(Orchestration, AScriptsOwnRollbackIsNeverRecordedAsApplied) {
 
 TEST_F(Orchestration, AScriptsOwnCommitLeavesAFailedRow) {
   dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\nCOMMIT;\nCREATE TABLE b (id INT);\n");
-  EXPECT_EQ(Migrate(Context()), ExitCode::kMigrationFailed);
+  EXPECT_EQ(Migrate(WithoutPreflight()), ExitCode::kMigrationFailed);
   EXPECT_TRUE(db.Has("CREATE TABLE a (id INT)"));
   EXPECT_EQ(db.Count("EXEC CREATE TABLE b"), 0);
   ASSERT_EQ(db.history.size(), 1u);
