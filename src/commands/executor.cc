@@ -269,17 +269,8 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
   } else if (!outcome.ended_by.empty()) {
     failure.detail += "\n" + progress + recorded;
   }
-  if (needs_repair) {
-    Error with_hint(failure.code(), failure.what(),
-                    failure.hint().empty() ? repair_hint : failure.hint() + "; " + repair_hint);
-    with_hint.file = failure.file;
-    with_hint.line = failure.line;
-    with_hint.column = failure.column;
-    with_hint.sqlstate = failure.sqlstate;
-    with_hint.vendor_code = failure.vendor_code;
-    with_hint.detail = failure.detail;
-    failure = with_hint;
-  }
+  if (needs_repair)
+    failure.set_hint(failure.hint().empty() ? repair_hint : failure.hint() + "; " + repair_hint);
   failure.detail += record_error;
   throw failure;
 }

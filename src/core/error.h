@@ -29,6 +29,7 @@ class Error : public std::runtime_error {
   ExitCode code() const { return code_; }
   /// What the user can do about it ("Solution" in Flyway terms); may be empty.
   const std::string& hint() const { return hint_; }
+  void set_hint(std::string hint) { hint_ = std::move(hint); }
 
   // Location and database detail, filled where known.
   std::string file;      ///< script path as shown to the user

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "core/error.h"
+#include "core/fd.h"
 #include "core/interrupt.h"
 #include "driver/common/history_sql.h"
 
@@ -69,22 +70,6 @@ class FileLock : public LockGuard {
 };
 
 class NoLock : public LockGuard {};
-
-/// Closes a file descriptor unless released.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
 
 /// How long a statement waits for another connection's lock on the database.
 constexpr std::chrono::milliseconds kBusyTimeout{10000};

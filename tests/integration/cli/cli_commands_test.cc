@@ -5,21 +5,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sqlite_cli.h"
 #include "support/test_support.h"
 
 namespace flyrun::test {
 namespace {
 
-class CliCommands : public ::testing::Test {
+class CliCommands : public SqliteCli {
  protected:
-  TempDir dir;
-  std::string db_path() const { return (dir.path() / "app.db").string(); }
-
-  RunResult Run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
-    if (!env.count("FLYRUN_URL")) env["FLYRUN_URL"] = "sqlite:" + db_path();
-    return RunFlyrun(args, dir.path(), env);
-  }
-
   /// Schema and data of the database, history table excluded, as text.
   std::string Dump() {
     SQLite::Database db(db_path());

@@ -3,28 +3,13 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
+#include "sqlite_cli.h"
 #include "support/test_support.h"
 
 namespace flyrun::test {
 namespace {
 
-class CliIntegrity : public ::testing::Test {
- protected:
-  TempDir dir;
-  std::string db_path() const { return (dir.path() / "app.db").string(); }
-
-  RunResult Run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
-    env["FLYRUN_URL"] = "sqlite:" + db_path();
-    return RunFlyrun(args, dir.path(), env);
-  }
-  long long Count(const std::string& sql) {
-    SQLite::Database db(db_path());
-    return db.execAndGet(sql).getInt64();
-  }
-  bool TableExists(const std::string& name) {
-    return Count("SELECT count(*) FROM sqlite_master WHERE name='" + name + "'") > 0;
-  }
-};
+class CliIntegrity : public SqliteCli {};
 
 TEST_F(CliIntegrity, AScriptsOwnRollbackIsNeverRecordedAsApplied) {
   dir.Write("sql/V1__a.sql", "create table a(id int);\nrollback;\n");

@@ -5,30 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sqlite_cli.h"
 #include "support/test_support.h"
 
 namespace flyrun::test {
 namespace {
 
-class CliSqlite : public ::testing::Test {
- protected:
-  TempDir dir;
-  std::string db_path() const { return (dir.path() / "app.db").string(); }
-  std::string url() const { return "sqlite:" + db_path(); }
-
-  RunResult Run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
-    if (!env.count("FLYRUN_URL")) env["FLYRUN_URL"] = url();
-    return RunFlyrun(args, dir.path(), env);
-  }
-
-  long long Count(const std::string& sql) {
-    SQLite::Database db(db_path());
-    return db.execAndGet(sql).getInt64();
-  }
-  bool TableExists(const std::string& name) {
-    return Count("SELECT count(*) FROM sqlite_master WHERE name='" + name + "'") > 0;
-  }
-};
+class CliSqlite : public SqliteCli {};
 
 TEST_F(CliSqlite, MigrateAppliesInVersionOrderThenInfoShowsSuccess) {
   dir.Write("sql/V1_10__c.sql", "CREATE TABLE c (id INT);\n");

@@ -6,21 +6,14 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "sqlite_cli.h"
 #include "support/test_support.h"
 
 namespace flyrun::test {
 namespace {
 
-class CliStates : public ::testing::Test {
+class CliStates : public SqliteCli {
  protected:
-  TempDir dir;
-  std::string db_path() const { return (dir.path() / "app.db").string(); }
-
-  RunResult Run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
-    if (!env.count("FLYRUN_URL")) env["FLYRUN_URL"] = "sqlite:" + db_path();
-    return RunFlyrun(args, dir.path(), env);
-  }
-
   /// "version:state" per info row; repeatables as "R description:state".
   std::vector<std::string> States() {
     auto r = Run({"info", "--output", "json"});
@@ -49,11 +42,6 @@ class CliStates : public ::testing::Test {
                     q.getColumn(4).getString());
     }
     return out;
-  }
-
-  long long Count(const std::string& sql) {
-    SQLite::Database db(db_path());
-    return db.execAndGet(sql).getInt64();
   }
 
   void Remove(const std::string& relative) {
