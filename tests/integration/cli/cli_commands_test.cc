@@ -120,6 +120,83 @@ TEST_F(CliCommands, UndoWithoutUndoFileIsAClearError) {
   EXPECT_NE(r.err.find("U1__a.sql"), std::string::npos) << r.err;
 }
 
+TEST_F(CliCommands, UndoRevertsTheMostRecentlyAppliedNotTheHighestVersion) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/U1__a.sql", "DROP TABLE a;\n");
+  dir.Write("sql/V3__c.sql", "CREATE TABLE c (id INT);\n");
+  dir.Write("sql/U3__c.sql", "DROP TABLE c;\n");
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\n");
+  dir.Write("sql/U2__b.sql", "DROP TABLE b;\n");
+  ASSERT_EQ(Run({"migrate", "--out-of-order"}).exit_code, 0);
+
+  auto r = Run({"undo"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Undid version 2"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("Undid version 3"), std::string::npos) << r.out;
+  EXPECT_EQ(HistoryDump(), "11SQL1\n23SQL1\n32SQL1\n42UNDO_SQL1\n");
+}
+
+TEST_F(CliCommands, UndoToATargetGoesBackInReverseOrderOfApplication) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/U1__a.sql", "DROP TABLE a;\n");
+  dir.Write("sql/V3__c.sql", "CREATE TABLE c (id INT);\n");
+  dir.Write("sql/U3__c.sql", "DROP TABLE c;\n");
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\n");
+  dir.Write("sql/U2__b.sql", "DROP TABLE b;\n");
+  ASSERT_EQ(Run({"migrate", "--out-of-order"}).exit_code, 0);
+
+  auto r = Run({"undo", "--target", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto two = r.out.find("Undid version 2"), three = r.out.find("Undid version 3");
+  ASSERT_NE(two, std::string::npos) << r.out;
+  ASSERT_NE(three, std::string::npos) << r.out;
+  EXPECT_LT(two, three) << r.out;
+  EXPECT_EQ(HistoryDump(), "11SQL1\n23SQL1\n32SQL1\n42UNDO_SQL1\n53UNDO_SQL1\n");
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Undone", "3:Undone"}));
+}
+
+TEST_F(CliCommands, RepairMarksAMissingMigrationDeletedAndKeepsItsRow) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\n");
+  dir.Write("sql/V3__c.sql", "CREATE TABLE c (id INT);\n");
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  std::filesystem::remove(dir.path() / "sql/V2__b.sql");
+  auto v = Run({"validate"});
+  EXPECT_EQ(v.exit_code, 3) << v.out << v.err;
+  EXPECT_NE((v.out + v.err).find("V2__b.sql"), std::string::npos) << v.out << v.err;
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Missing", "3:Success"}));
+
+  auto r = Run({"repair"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("marked version 2 (V2__b.sql) as deleted"), std::string::npos) << r.out;
+  auto after = Run({"validate"});
+  EXPECT_EQ(after.exit_code, 0) << after.out << after.err;
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Deleted", "3:Success"}));
+  EXPECT_EQ(HistoryDump(), "11SQL1\n22SQL1\n33SQL1\n42DELETE1\n");
+  // Nothing left to repair, and migrate has nothing to do.
+  auto again = Run({"repair"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("Nothing to repair"), std::string::npos) << again.out;
+  auto m = Run({"migrate"});
+  EXPECT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_EQ(HistoryDump(), "11SQL1\n22SQL1\n33SQL1\n42DELETE1\n");
+}
+
+TEST_F(CliCommands, RepairMarksAMissingRepeatableDeleted) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/R__view.sql", "CREATE VIEW IF NOT EXISTS v AS SELECT * FROM a;\n");
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  std::filesystem::remove(dir.path() / "sql/R__view.sql");
+  EXPECT_EQ(Run({"validate"}).exit_code, 3);
+  auto r = Run({"repair"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("marked 'view' (R__view.sql) as deleted"), std::string::npos) << r.out;
+  EXPECT_EQ(Run({"validate"}).exit_code, 0);
+  EXPECT_EQ(HistoryDump(), "11SQL1\n2SQL1\n3DELETE1\n");
+}
+
 TEST_F(CliCommands, TargetAndOutOfOrder) {
   WriteExample();
   ASSERT_EQ(Run({"migrate", "--target", "1"}).exit_code, 0);
