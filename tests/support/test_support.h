@@ -50,6 +50,23 @@ class TempDir {
 
 std::string ReadFile(const std::filesystem::path& path);
 
+/// A TCP port on 127.0.0.1 that listens but never accepts or answers: the
+/// kernel completes the handshake and then nothing is ever said, so a client
+/// waits for the server's first bytes exactly as it would behind a firewall
+/// that drops packets. Closed on destruction.
+class SilentListener {
+ public:
+  SilentListener();
+  ~SilentListener();
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
 /// The value of an environment variable, empty when unset.
 std::string EnvOr(const char* name, const std::string& fallback = {});
 
