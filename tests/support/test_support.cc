@@ -160,6 +160,22 @@ std::string EnvOr(const char* name, const std::string& fallback) {
   return v ? std::string(v) : fallback;
 }
 
+void WriteTableMigrations(const TempDir& dir,
+                          const std::vector<std::pair<int, std::string>>& tables) {
+  for (const auto& [version, table] : tables) {
+    std::string suffix = std::to_string(version) + "__" + table + ".sql";
+    dir.Write("sql/V" + suffix, "CREATE TABLE " + table + " (id INT);\n");
+    dir.Write("sql/U" + suffix, "DROP TABLE " + table + ";\n");
+  }
+}
+
+RunResult RunAgainst(const std::string& url, const TempDir& dir, std::vector<std::string> args,
+                     const std::map<std::string, std::string>& env) {
+  std::vector<std::string> full{"--url", url, "--locations", "sql"};
+  full.insert(full.end(), args.begin(), args.end());
+  return RunFlyrun(full, dir.path(), env);
+}
+
 SilentListener::SilentListener() {
   fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) throw std::runtime_error("socket() failed");

@@ -50,6 +50,15 @@ class TempDir {
 
 std::string ReadFile(const std::filesystem::path& path);
 
+/// For each (version, table): sql/V<version>__<table>.sql creating the table
+/// (one INT column) and sql/U<version>__<table>.sql dropping it.
+void WriteTableMigrations(const TempDir& dir,
+                          const std::vector<std::pair<int, std::string>>& tables);
+
+/// RunFlyrun with `--url URL --locations sql` before `args`, in `dir`.
+RunResult RunAgainst(const std::string& url, const TempDir& dir, std::vector<std::string> args,
+                     const std::map<std::string, std::string>& env = {});
+
 /// A TCP port on 127.0.0.1 that listens but never accepts or answers: the
 /// kernel completes the handshake and then nothing is ever said, so a client
 /// waits for the server's first bytes exactly as it would behind a firewall

@@ -66,6 +66,14 @@ class CliCommands : public ::testing::Test {
     return out;
   }
 
+  /// V1 and V3 applied, then V2 out of order; each with its undo file.
+  void ApplyOutOfOrder() {
+    WriteTableMigrations(dir, {{1, "a"}, {3, "c"}});
+    ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+    WriteTableMigrations(dir, {{2, "b"}});
+    ASSERT_EQ(Run({"migrate", "--out-of-order"}).exit_code, 0);
+  }
+
   void WriteExample() {
     dir.Write("sql/V1__users.sql",
               "CREATE TABLE users (id INT PRIMARY KEY, name TEXT);\n"
@@ -121,14 +129,7 @@ TEST_F(CliCommands, UndoWithoutUndoFileIsAClearError) {
 }
 
 TEST_F(CliCommands, UndoRevertsTheMostRecentlyAppliedNotTheHighestVersion) {
-  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
-  dir.Write("sql/U1__a.sql", "DROP TABLE a;\n");
-  dir.Write("sql/V3__c.sql", "CREATE TABLE c (id INT);\n");
-  dir.Write("sql/U3__c.sql", "DROP TABLE c;\n");
-  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
-  dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\n");
-  dir.Write("sql/U2__b.sql", "DROP TABLE b;\n");
-  ASSERT_EQ(Run({"migrate", "--out-of-order"}).exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(ApplyOutOfOrder());
 
   auto r = Run({"undo"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -138,14 +139,7 @@ TEST_F(CliCommands, UndoRevertsTheMostRecentlyAppliedNotTheHighestVersion) {
 }
 
 TEST_F(CliCommands, UndoToATargetGoesBackInReverseOrderOfApplication) {
-  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
-  dir.Write("sql/U1__a.sql", "DROP TABLE a;\n");
-  dir.Write("sql/V3__c.sql", "CREATE TABLE c (id INT);\n");
-  dir.Write("sql/U3__c.sql", "DROP TABLE c;\n");
-  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
-  dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\n");
-  dir.Write("sql/U2__b.sql", "DROP TABLE b;\n");
-  ASSERT_EQ(Run({"migrate", "--out-of-order"}).exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(ApplyOutOfOrder());
 
   auto r = Run({"undo", "--target", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
