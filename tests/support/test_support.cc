@@ -176,20 +176,29 @@ RunResult RunAgainst(const std::string& url, const TempDir& dir, std::vector<std
   return RunFlyrun(full, dir.path(), env);
 }
 
-SilentListener::SilentListener() {
-  fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) throw std::runtime_error("socket() failed");
+int BindLoopback(int& port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error("socket() failed");
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = 0;
   socklen_t len = sizeof addr;
-  if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd_, 64) != 0 ||
-      getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    close(fd);
+    throw std::runtime_error("cannot reserve a port on 127.0.0.1");
+  }
+  port = ntohs(addr.sin_port);
+  return fd;
+}
+
+SilentListener::SilentListener() {
+  fd_ = BindLoopback(port_);
+  if (listen(fd_, 64) != 0) {
     close(fd_);
     throw std::runtime_error("cannot listen on 127.0.0.1");
   }
-  port_ = ntohs(addr.sin_port);
 }
 
 SilentListener::~SilentListener() { close(fd_); }

@@ -59,6 +59,10 @@ void WriteTableMigrations(const TempDir& dir,
 RunResult RunAgainst(const std::string& url, const TempDir& dir, std::vector<std::string> args,
                      const std::map<std::string, std::string>& env = {});
 
+/// A TCP socket bound to a free port on 127.0.0.1 (not listening yet); sets
+/// `port`. Throws std::runtime_error when it cannot.
+int BindLoopback(int& port);
+
 /// A TCP port on 127.0.0.1 that listens but never accepts or answers: the
 /// kernel completes the handshake and then nothing is ever said, so a client
 /// waits for the server's first bytes exactly as it would behind a firewall
