@@ -50,7 +50,9 @@ void RetryConnectingFor(Config& config, std::chrono::milliseconds timeout) {
   auto interval = config.connect_retry_interval.count() > 0 ? config.connect_retry_interval
                                                             : std::chrono::milliseconds(1000);
   config.connect_retry_interval = interval;
+  // The deadline ends the wait; the count only has to be large enough.
   config.connect_retries = static_cast<int>(timeout / interval) + 1;
+  config.connect_deadline = timeout;
 }
 
 ConnectionOptions ConnectionOptionsFor(const Config& config) {
@@ -69,7 +71,7 @@ ConnectionOptions ConnectionOptionsFor(const Config& config) {
 
 std::unique_ptr<Driver> Connect(const Config& config) {
   RequireUrl(config);
-  return OpenDriver(ConnectionOptionsFor(config));
+  return OpenDriver(ConnectionOptionsFor(config), config.connect_deadline);
 }
 
 std::unique_ptr<Driver> Connect(const CommandContext& ctx) {

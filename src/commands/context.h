@@ -52,7 +52,8 @@ LoadedMigrations LoadMigrations(const Config& config);
 LoadedMigrations LoadMigrationsOrRefuse(const CommandContext& ctx);
 
 /// Makes Connect() retry connection failures (never authentication failures)
-/// for about `timeout`: `wait`, and `exec` when connect_retries is not set.
+/// for at most `timeout` in all: no attempt outlives it and no retry starts
+/// after it. For `wait`, and `exec` when connect_retries is not set.
 void RetryConnectingFor(Config& config, std::chrono::milliseconds timeout);
 
 ConnectionOptions ConnectionOptionsFor(const Config& config);

@@ -95,16 +95,13 @@ ExitCode RunRepair(const CommandContext& ctx) {
   for (const auto& m : loaded.migrations)
     if (m.kind == MigrationKind::kVersioned) by_version[m.version->str()] = &m;
 
-  // Applied migrations whose file is gone (the Missing state): their rows go,
-  // as the missing-migration hint promises.
-  std::set<std::string> missing_versions, missing_repeatables;
+  // Applied migrations whose file is gone (the Missing state) keep their row,
+  // as an audit trail, and get a DELETE marker after it (as Flyway's repair
+  // does): from then on they are Deleted, not Missing.
+  std::set<int> missing_ranks;
   for (const auto& r : Reconcile(loaded.migrations, history, {}).rows) {
-    if (r.state != MigrationState::kMissing) continue;
-    if (r.version.empty()) {
-      missing_repeatables.insert(r.description);
-    } else {
-      missing_versions.insert(r.version);
-    }
+    if (r.state == MigrationState::kMissing && r.installed_rank)
+      missing_ranks.insert(*r.installed_rank);
   }
 
   // All of the history rewrite or none of it.
@@ -123,10 +120,15 @@ ExitCode RunRepair(const CommandContext& ctx) {
       changes.push_back("removed failed row of " + Name(h));
       continue;
     }
-    if (h.version ? missing_versions.count(Normalised(h.version)) > 0
-                  : h.type == "SQL" && missing_repeatables.count(h.description) > 0) {
-      driver->DeleteHistory(h.installed_rank);
-      changes.push_back("removed row of " + Name(h) + ": its file is missing");
+    if (missing_ranks.count(h.installed_rank) > 0) {
+      AppliedMigration marker = h;
+      marker.type = "DELETE";
+      marker.execution_time = 0;
+      marker.success = true;
+      driver->InsertHistory(marker);
+      changes.push_back("marked " + Name(h) +
+                        " as deleted: its file is missing (its row stays, followed by a DELETE "
+                        "row)");
       continue;
     }
     // A repeatable whose file changed is simply re-applied.

@@ -27,17 +27,19 @@ ExitCode RunUndo(const CommandContext& ctx) {
                 "clean up by hand, then run `flyrun repair`");
   }
 
-  // Applied versions, highest first; without --target only the highest.
+  // Applied versions, most recently applied first: after an out-of-order
+  // migration the latest one is not the highest version, and undo goes back
+  // through the history in the order it was written.
   std::vector<const InfoRow*> applied;
   for (const auto& r : plan.rows) {
-    if (r.category == "Versioned" &&
+    if (r.category == "Versioned" && r.installed_rank &&
         (r.state == MigrationState::kSuccess || r.state == MigrationState::kOutOfOrder))
       applied.push_back(&r);
   }
   std::sort(applied.begin(), applied.end(), [](const InfoRow* a, const InfoRow* b) {
-    return *Version::parse(b->version) < *Version::parse(a->version);
+    return *b->installed_rank < *a->installed_rank;
   });
-  // Highest first: without --target only the highest, with it all above it.
+  // Without --target only the latest; with it every version above the target.
   std::vector<const InfoRow*> chosen;
   for (const InfoRow* r : applied) {
     if (target ? *target < *Version::parse(r->version) : chosen.empty()) chosen.push_back(r);

@@ -31,6 +31,10 @@ struct Config {
   int connect_retries = 0;
   std::chrono::milliseconds connect_retry_interval{1000};
   std::chrono::milliseconds connect_timeout{10000};
+  /// Not a key: `wait`/`exec --timeout` (RetryConnectingFor). When non-zero,
+  /// connecting gives up this long after it started, retries and the
+  /// attempt under way included. 0 = bounded by connect_retries alone.
+  std::chrono::milliseconds connect_deadline{0};
   std::chrono::milliseconds lock_timeout{300000};
   bool clean_enabled = false;
   std::string init_sql;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "core/error.h"
@@ -45,6 +46,17 @@ std::unique_ptr<Driver> OpenOnce(const ConnectionOptions& options) {
 
 bool IsAuthFailure(const Error& e) { return e.sqlstate.rfind("28", 0) == 0; }
 
+/// "5 s", "2.5 s".
+std::string SecondsText(std::chrono::milliseconds ms) {
+  std::string text = std::to_string(ms.count() / 1000);
+  if (ms.count() % 1000 != 0) {
+    std::string frac = std::to_string(1000 + ms.count() % 1000).substr(1);
+    while (frac.back() == '0') frac.pop_back();
+    text += "." + frac;
+  }
+  return text + " s";
+}
+
 }  // namespace
 
 Dialect DialectOfUrl(const std::string& url) {
@@ -56,20 +68,47 @@ Dialect DialectOfUrl(const std::string& url) {
                    "use postgresql://, postgres://, mysql://, mariadb:// or sqlite: URLs");
 }
 
-std::unique_ptr<Driver> OpenDriver(const ConnectionOptions& options) {
+std::unique_ptr<Driver> OpenDriver(const ConnectionOptions& options,
+                                   std::chrono::milliseconds deadline) {
+  using Clock = std::chrono::steady_clock;
+  using std::chrono::milliseconds;
+  auto start = Clock::now();
+  auto give_up = deadline.count() > 0 ? start + deadline : Clock::time_point::max();
+  auto left = [&give_up] {
+    return std::chrono::duration_cast<milliseconds>(give_up - Clock::now());
+  };
   for (int attempt = 0;; ++attempt) {
+    ConnectionOptions attempt_options = options;
+    if (deadline.count() > 0) {
+      auto time_left = std::max(left(), milliseconds(1));
+      if (attempt_options.connect_timeout.count() <= 0 ||
+          time_left < attempt_options.connect_timeout)
+        attempt_options.connect_timeout = time_left;
+    }
     try {
-      return OpenOnce(options);
+      return OpenOnce(attempt_options);
     } catch (const Error& e) {
-      if (e.code() != ExitCode::kConnect || IsAuthFailure(e) || attempt >= options.connect_retries)
-        throw;
-      spdlog::warn("{} (attempt {} of {}); retrying in {} ms", e.what(), attempt + 1,
-                   options.connect_retries + 1, options.connect_retry_interval.count());
-      auto deadline = std::chrono::steady_clock::now() + options.connect_retry_interval;
-      while (std::chrono::steady_clock::now() < deadline) {
-        ThrowIfInterrupted();
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (e.code() != ExitCode::kConnect || IsAuthFailure(e)) throw;
+      if (attempt < options.connect_retries && left() > milliseconds(0)) {
+        spdlog::warn("{} (attempt {} of {}); retrying in {} ms", e.what(), attempt + 1,
+                     options.connect_retries + 1, options.connect_retry_interval.count());
+        auto next = Clock::now() + options.connect_retry_interval;
+        while (Clock::now() < next && left() > milliseconds(0)) {
+          ThrowIfInterrupted();
+          std::this_thread::sleep_for(milliseconds(20));
+        }
+        if (left() > milliseconds(0)) continue;
       }
+      if (deadline.count() <= 0 || left() > milliseconds(0)) throw;
+      auto waited = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+      Error out(ExitCode::kConnect,
+                std::string(e.what()) + " (gave up after " + std::to_string(waited.count()) +
+                    " ms: the " + SecondsText(deadline) + " timeout has passed, after " +
+                    std::to_string(attempt + 1) + " attempt(s))",
+                e.hint());
+      out.sqlstate = e.sqlstate;
+      out.vendor_code = e.vendor_code;
+      throw out;
     }
   }
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -9,9 +10,13 @@ namespace flyrun {
 
 /// Picks the driver by URL scheme (sqlite:, postgresql:/postgres:, mysql:/mariadb:)
 /// and connects, retrying connection failures (never authentication failures)
-/// connect_retries times. Throws Error(kUsage) for an unknown scheme or a driver
-/// not built in, Error(kConnect) when the connection fails.
-std::unique_ptr<Driver> OpenDriver(const ConnectionOptions& options);
+/// connect_retries times, each attempt limited to connect_timeout. With a
+/// non-zero `deadline` (from now) it gives up when that has passed: each
+/// attempt's connect_timeout is cut to the time left and no retry starts after
+/// it. Throws Error(kUsage) for an unknown scheme or a driver not built in,
+/// Error(kConnect) when the connection fails.
+std::unique_ptr<Driver> OpenDriver(const ConnectionOptions& options,
+                                   std::chrono::milliseconds deadline = {});
 
 /// The scheme's dialect without connecting; throws Error(kUsage) as OpenDriver.
 Dialect DialectOfUrl(const std::string& url);

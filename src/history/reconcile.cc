@@ -26,6 +26,8 @@ std::string_view StateName(MigrationState state) {
       return "Out of Order";
     case MigrationState::kMissing:
       return "Missing";
+    case MigrationState::kDeleted:
+      return "Deleted";
     case MigrationState::kFuture:
       return "Future";
     case MigrationState::kOutdated:
@@ -44,9 +46,14 @@ std::string Short(const std::optional<std::string>& checksum) {
   return checksum ? *checksum : std::string("(none)");
 }
 
+/// Repair's marker for an applied migration whose file was deleted on purpose
+/// (Flyway's type for the same): a row of its own, the applied row stays.
+constexpr std::string_view kDeleteType = "DELETE";
+
 struct VersionHistory {
   const AppliedMigration* last = nullptr;     ///< the latest row for the version
   const AppliedMigration* applied = nullptr;  ///< latest successful SQL/BASELINE row
+  const AppliedMigration* deleted = nullptr;  ///< the row a later DELETE marker retired
   bool out_of_order = false;
 };
 
@@ -84,10 +91,15 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
     vh.last = &h;
     if (h.success && (h.type == "SQL" || h.type == "BASELINE")) {
       vh.applied = &h;
+      vh.deleted = nullptr;
       vh.out_of_order = !applied_now.empty() && *v < *applied_now.rbegin();
       if (h.type == "BASELINE") baseline = *v;
       applied_now.insert(*v);
     } else if (h.success && h.type == "UNDO_SQL") {
+      vh.applied = nullptr;
+      applied_now.erase(*v);
+    } else if (h.success && h.type == kDeleteType) {
+      vh.deleted = vh.applied;
       vh.applied = nullptr;
       applied_now.erase(*v);
     }
@@ -126,6 +138,9 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
       const AppliedMigration& h = vh->applied ? *vh->applied : *vh->last;
       if (vh->last && !vh->last->success) {
         plan.rows.push_back(RowFromHistory(*vh->last, MigrationState::kFailed));
+      } else if (vh->last->type == kDeleteType) {
+        plan.rows.push_back(
+            RowFromHistory(vh->deleted ? *vh->deleted : *vh->last, MigrationState::kDeleted));
       } else if (!vh->applied) {
         plan.rows.push_back(RowFromHistory(h, MigrationState::kUndone));
       } else if (highest_file && v < *highest_file) {
@@ -133,8 +148,8 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
         plan.issues.push_back({"missing-migration", h.script, 0, 0,
                                "applied migration " + v.str() + " (" + h.script +
                                    ") has no file in the configured locations",
-                               "restore the file, or run `flyrun repair` to remove it from the "
-                               "history if it was deleted on purpose"});
+                               "restore the file, or run `flyrun repair` to record in the "
+                               "history that it was deleted on purpose"});
       } else {
         plan.rows.push_back(RowFromHistory(h, MigrationState::kFuture));
       }
@@ -195,7 +210,8 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
     if (f.kind == MigrationKind::kRepeatable) repeatable_files[f.description] = &f;
   std::map<std::string, std::vector<const AppliedMigration*>> repeatable_rows;
   for (const auto& h : history)
-    if (!h.version && h.type == "SQL") repeatable_rows[h.description].push_back(&h);
+    if (!h.version && (h.type == "SQL" || h.type == kDeleteType))
+      repeatable_rows[h.description].push_back(&h);
 
   std::map<std::string, bool> descriptions;
   for (const auto& [d, f] : repeatable_files) descriptions[d] = true;
@@ -208,11 +224,27 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
     const std::vector<const AppliedMigration*>* rows =
         rit == repeatable_rows.end() ? nullptr : &rit->second;
     const AppliedMigration* last = rows ? rows->back() : nullptr;
+    // The run a DELETE marker retired is shown as Deleted, not Superseded.
+    const AppliedMigration* retired = nullptr;
+    if (last && last->type == kDeleteType) {
+      for (size_t i = rows->size() - 1; i-- > 0;) {
+        if ((*rows)[i]->success && (*rows)[i]->type == "SQL") {
+          retired = (*rows)[i];
+          break;
+        }
+      }
+    }
 
     if (rows) {
       for (size_t i = 0; i + 1 < rows->size(); ++i)
-        if ((*rows)[i]->success)
+        if ((*rows)[i]->success && (*rows)[i]->type == "SQL" && (*rows)[i] != retired)
           plan.rows.push_back(RowFromHistory(*(*rows)[i], MigrationState::kSuperseded));
+    }
+    if (last && last->type == kDeleteType) {
+      plan.rows.push_back(RowFromHistory(retired ? *retired : *last, MigrationState::kDeleted));
+      if (!file) continue;
+      // The file is back: it runs again like a new repeatable.
+      last = nullptr;
     }
     if (!file) {
       if (last->success) {
@@ -220,8 +252,8 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
         plan.issues.push_back({"missing-migration", last->script, 0, 0,
                                "applied repeatable migration '" + d + "' (" + last->script +
                                    ") has no file in the configured locations",
-                               "restore the file, or run `flyrun repair` to remove it from the "
-                               "history if it was deleted on purpose"});
+                               "restore the file, or run `flyrun repair` to record in the "
+                               "history that it was deleted on purpose"});
       } else {
         plan.rows.push_back(RowFromHistory(*last, MigrationState::kFailed));
       }

@@ -23,6 +23,7 @@ enum class MigrationState {
   kIgnored,
   kOutOfOrder,
   kMissing,
+  kDeleted,  ///< was Missing; `repair` recorded that its file was deleted on purpose
   kFuture,
   kOutdated,
   kSuperseded,
@@ -39,6 +40,8 @@ struct InfoRow {
   std::string description;
   std::string type;  ///< "SQL", "UNDO_SQL", "BASELINE"
   std::string script;
+  /// For kDeleted: the applied row that the DELETE marker retires (the row's
+  /// other fields show it); the marker is not a row of its own in `info`.
   MigrationState state = MigrationState::kPending;
   std::string installed_on;                 ///< empty when not applied
   std::optional<int> execution_time;        ///< ms, when applied

@@ -1,9 +1,12 @@
 #include "support/test_support.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -185,5 +188,48 @@ std::string EnvOr(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
   return v ? std::string(v) : fallback;
 }
+
+void WriteTableMigrations(const TempDir& dir,
+                          const std::vector<std::pair<int, std::string>>& tables) {
+  for (const auto& [version, table] : tables) {
+    std::string suffix = std::to_string(version) + "__" + table + ".sql";
+    dir.Write("sql/V" + suffix, "CREATE TABLE " + table + " (id INT);\n");
+    dir.Write("sql/U" + suffix, "DROP TABLE " + table + ";\n");
+  }
+}
+
+RunResult RunAgainst(const std::string& url, const TempDir& dir, std::vector<std::string> args,
+                     const std::map<std::string, std::string>& env) {
+  std::vector<std::string> full{"--url", url, "--locations", "sql"};
+  full.insert(full.end(), args.begin(), args.end());
+  return RunFlyrun(full, dir.path(), env);
+}
+
+int BindLoopback(int& port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error("socket() failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    close(fd);
+    throw std::runtime_error("cannot reserve a port on 127.0.0.1");
+  }
+  port = ntohs(addr.sin_port);
+  return fd;
+}
+
+SilentListener::SilentListener() {
+  fd_ = BindLoopback(port_);
+  if (listen(fd_, 64) != 0) {
+    close(fd_);
+    throw std::runtime_error("cannot listen on 127.0.0.1");
+  }
+}
+
+SilentListener::~SilentListener() { close(fd_); }
 
 }  // namespace flyrun::test

@@ -62,6 +62,36 @@ class TempDir {
 
 std::string ReadFile(const std::filesystem::path& path);
 
+/// For each (version, table): sql/V<version>__<table>.sql creating the table
+/// (one INT column) and sql/U<version>__<table>.sql dropping it.
+void WriteTableMigrations(const TempDir& dir,
+                          const std::vector<std::pair<int, std::string>>& tables);
+
+/// RunFlyrun with `--url URL --locations sql` before `args`, in `dir`.
+RunResult RunAgainst(const std::string& url, const TempDir& dir, std::vector<std::string> args,
+                     const std::map<std::string, std::string>& env = {});
+
+/// A TCP socket bound to a free port on 127.0.0.1 (not listening yet); sets
+/// `port`. Throws std::runtime_error when it cannot.
+int BindLoopback(int& port);
+
+/// A TCP port on 127.0.0.1 that listens but never accepts or answers: the
+/// kernel completes the handshake and then nothing is ever said, so a client
+/// waits for the server's first bytes exactly as it would behind a firewall
+/// that drops packets. Closed on destruction.
+class SilentListener {
+ public:
+  SilentListener();
+  ~SilentListener();
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
 /// The value of an environment variable, empty when unset.
 std::string EnvOr(const char* name, const std::string& fallback = {});
 

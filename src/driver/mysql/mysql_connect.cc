@@ -68,8 +68,14 @@ sql::ConnectOptionsMap ConnectOptions(const MysqlTarget& t, std::chrono::millise
   o["userName"] = sql::SQLString(t.user);
   o["password"] = sql::SQLString(t.password);
   if (!t.database.empty()) o["schema"] = sql::SQLString(t.database);
-  auto ms = t.connect_timeout.count() > 0 ? t.connect_timeout : timeout;
-  o["OPT_CONNECT_TIMEOUT"] = static_cast<int>(std::max<long long>(1, (ms.count() + 999) / 1000));
+  // The shorter of the URL's connect-timeout and connect_timeout (which a
+  // wait's deadline may have cut). The connector counts whole seconds and
+  // waits as long for the server's greeting as for the TCP connection.
+  auto ms = timeout;
+  if (t.connect_timeout.count() > 0 && (ms.count() <= 0 || t.connect_timeout < ms))
+    ms = t.connect_timeout;
+  if (ms.count() > 0)
+    o["OPT_CONNECT_TIMEOUT"] = static_cast<int>(std::max<long long>(1, (ms.count() + 500) / 1000));
   o["OPT_CHARSET_NAME"] = sql::SQLString(t.charset);
   o["CLIENT_MULTI_STATEMENTS"] = false;
   o["OPT_RECONNECT"] = false;  // a silent reconnect would drop the migration lock

@@ -9,7 +9,7 @@
 namespace flyrun {
 
 /// Connects to `target` with the connector's options for its TLS mode, charset
-/// and timeout (the URL's connect-timeout, else `timeout`), one statement per
+/// and timeout (the shorter of the URL's connect-timeout and `timeout`), one statement per
 /// call, no automatic reconnect. Throws Error(kConnect) naming the target
 /// without its password; authentication failures carry sqlstate "28000".
 std::shared_ptr<MysqlSession> ConnectMysql(const MysqlTarget& target,

@@ -84,10 +84,7 @@ class MysqlDriver : public Driver {
         if (e.vendor_code != kBadDatabase) throw;  // EnsureHistoryTable creates it
       }
     }
-    if (!options.init_sql.empty()) {
-      RunInitSql(options.init_sql);
-      in_database_ = false;  // init_sql may have switched databases
-    }
+    if (!options.init_sql.empty()) RunInitSql(options.init_sql);
   }
 
   Dialect dialect() const override { return Dialect::kMysql; }
@@ -189,7 +186,11 @@ class MysqlDriver : public Driver {
       throw Error(ExitCode::kMigrationFailed, "COPY ... FROM stdin is a PostgreSQL statement",
                   "use LOAD DATA or INSERT on MySQL");
     }
+    // Each script starts in the history database, whatever a USE in the one
+    // before it selected (no round trip unless one did).
+    if (statement.index == 1) EnterDatabase();
     bool commits = in_tx_ && ImplicitlyCommits(statement.sql);
+    if (SelectsDatabase(statement.sql)) in_database_ = false;
     // A procedure commits only if its body does: asked after it ran.
     bool may_commit = commits && IsCall(statement.sql);
     try {
@@ -280,6 +281,7 @@ class MysqlDriver : public Driver {
   }
 
   void InsertHistory(const AppliedMigration& row) override {
+    EnterDatabase();  // after a script's USE, so that what follows starts there
     std::string t = history_table_sql();
     std::string user = CurrentUser();
     // INSERT ... SELECT may read the table it inserts into (a subquery in
@@ -318,6 +320,18 @@ class MysqlDriver : public Driver {
   }
 
  private:
+  /// Makes the history database the session's current one again when a USE
+  /// (in a script or init_sql) may have left another one selected.
+  void EnterDatabase() {
+    if (in_database_ || database_.empty()) return;
+    try {
+      Run("USE " + QuoteIdent(database_));
+      in_database_ = true;
+    } catch (const Error& e) {
+      if (e.vendor_code != kBadDatabase) throw;  // EnsureHistoryTable creates it
+    }
+  }
+
   /// Before anything outside a transaction: autocommit back on (which also
   /// commits the empty transaction a read may have opened).
   void RestoreAutocommit() {

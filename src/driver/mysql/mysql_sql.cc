@@ -78,6 +78,11 @@ std::vector<std::string> LeadingWords(std::string_view sql, size_t max) {
 
 }  // namespace
 
+bool SelectsDatabase(std::string_view sql) {
+  auto words = LeadingWords(sql, 1);
+  return !words.empty() && words[0] == "USE";
+}
+
 bool ImplicitlyCommits(std::string_view sql) {
   static const std::set<std::string> kNeverCommit = {
       "SELECT",     "INSERT",  "UPDATE",   "DELETE",   "REPLACE",  "WITH", "VALUES",

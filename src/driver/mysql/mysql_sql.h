@@ -24,6 +24,10 @@ bool ImplicitlyCommits(std::string_view sql);
 /// True for `CALL ...`: whether it commits depends on the procedure's body.
 bool IsCall(std::string_view sql);
 
+/// True when `sql` is a USE statement (its first keyword after comments,
+/// executable comments counting as code): it changes the session's database.
+bool SelectsDatabase(std::string_view sql);
+
 /// The GET_LOCK name for a history table: "flyrun:<database>.<table>", or, when
 /// that exceeds the server's 64-character limit, "flyrun:" + a SHA-256 prefix of it.
 std::string LockName(std::string_view database, std::string_view table);

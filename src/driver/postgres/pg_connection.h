@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <pqxx/connection_base>
 #include <pqxx/connectionpolicy>
 #include <string>
@@ -20,9 +21,12 @@ namespace flyrun::pg {
 /// connection stays lost (pqxx::broken_connection).
 class Connection final : public pqxx::connection_base {
  public:
-  /// Connects with a libpq key='value' string; throws pqxx::broken_connection
-  /// with libpq's message on failure.
-  explicit Connection(const std::string& conninfo);
+  /// Connects with a libpq key='value' string, giving up after `timeout` (to
+  /// the millisecond, all hosts and addresses together, unlike libpq's own
+  /// connect_timeout: whole seconds, at least 2, per address); throws
+  /// pqxx::broken_connection with libpq's message on failure, Error(kInterrupted)
+  /// when a signal arrives while connecting.
+  Connection(const std::string& conninfo, std::chrono::milliseconds timeout);
   ~Connection() noexcept;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -33,12 +37,14 @@ class Connection final : public pqxx::connection_base {
  private:
   class Policy final : public pqxx::connectionpolicy {
    public:
-    explicit Policy(const std::string& conninfo) : pqxx::connectionpolicy(conninfo) {}
+    Policy(const std::string& conninfo, std::chrono::milliseconds timeout)
+        : pqxx::connectionpolicy(conninfo), timeout_(timeout) {}
     handle do_startconnect(handle orig) override;
     handle do_disconnect(handle orig) noexcept override;
     PGconn* raw() const noexcept { return handle_; }
 
    private:
+    std::chrono::milliseconds timeout_;
     PGconn* handle_ = nullptr;
     bool connected_once_ = false;
   };

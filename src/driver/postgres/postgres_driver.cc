@@ -99,7 +99,8 @@ std::string DurationText(std::chrono::milliseconds d) {
 /// The connection and what every user of it needs; shared by the driver and
 /// its lock guard so that either may outlive the other.
 struct Session {
-  explicit Session(const std::string& conninfo) : conn(conninfo) {}
+  Session(const std::string& conninfo, std::chrono::milliseconds connect_timeout)
+      : conn(conninfo, connect_timeout) {}
   pg::Connection conn;
   std::vector<std::string> secrets;
   std::string display_url;
@@ -243,7 +244,9 @@ class PostgresDriver final : public Driver {
 PostgresDriver::PostgresDriver(const ConnectionOptions& options) : table_(options.table) {
   pg::ConnectTarget target = pg::BuildConnectTarget(options);
   try {
-    s_ = std::make_shared<Session>(target.conninfo);
+    s_ = std::make_shared<Session>(target.conninfo, options.connect_timeout);
+  } catch (const Error&) {
+    throw;  // interrupted while connecting
   } catch (const std::exception& e) {
     throw ConnectError(e.what(), target);
   }

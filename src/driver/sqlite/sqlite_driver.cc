@@ -96,7 +96,10 @@ class SqliteDriver : public Driver {
     // Lets SIGINT/SIGTERM abort a long statement instead of waiting for it.
     sqlite3_progress_handler(
         db_.getHandle(), 10000, [](void*) { return Interrupted() ? 1 : 0; }, nullptr);
-    db_.exec("PRAGMA foreign_keys = ON");
+    // foreign_keys stays as SQLite leaves it (off, like the sqlite3 shell):
+    // SQLite's documented table rebuild (CREATE new, copy, DROP old, RENAME)
+    // would otherwise delete every child row through ON DELETE CASCADE.
+    // Users who want enforcement say so in init_sql.
     if (!options.init_sql.empty()) Run(options.init_sql);
   }
 
@@ -265,7 +268,13 @@ class SqliteDriver : public Driver {
   }
 
   void Clean() override {
-    Run("PRAGMA foreign_keys = OFF");
+    bool enforced = false;
+    {
+      SQLite::Statement q(db_, "PRAGMA foreign_keys");
+      if (q.executeStep()) enforced = q.getColumn(0).getInt() != 0;
+    }
+    // Dropping in any order must not trip or cascade through foreign keys.
+    if (enforced) Run("PRAGMA foreign_keys = OFF");
     std::vector<std::pair<std::string, std::string>> objects;
     {
       SQLite::Statement q(db_,
@@ -275,11 +284,16 @@ class SqliteDriver : public Driver {
       while (q.executeStep())
         objects.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
     }
-    for (const auto& [type, name] : objects) {
-      std::string kind = type == "view" ? "VIEW" : (type == "trigger" ? "TRIGGER" : "TABLE");
-      Run("DROP " + kind + " IF EXISTS " + QuoteIdent(name));
+    try {
+      for (const auto& [type, name] : objects) {
+        std::string kind = type == "view" ? "VIEW" : (type == "trigger" ? "TRIGGER" : "TABLE");
+        Run("DROP " + kind + " IF EXISTS " + QuoteIdent(name));
+      }
+    } catch (...) {
+      if (enforced) Run("PRAGMA foreign_keys = ON");
+      throw;
     }
-    Run("PRAGMA foreign_keys = ON");
+    if (enforced) Run("PRAGMA foreign_keys = ON");
   }
 
  private:

@@ -59,6 +59,14 @@ class CliCommands : public SqliteCli {
     return out;
   }
 
+  /// V1 and V3 applied, then V2 out of order; each with its undo file.
+  void ApplyOutOfOrder() {
+    WriteTableMigrations(dir, {{1, "a"}, {3, "c"}});
+    ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+    WriteTableMigrations(dir, {{2, "b"}});
+    ASSERT_EQ(Run({"migrate", "--out-of-order"}).exit_code, 0);
+  }
+
   void WriteExample() {
     dir.Write("sql/V1__users.sql",
               "CREATE TABLE users (id INT PRIMARY KEY, name TEXT);\n"
@@ -111,6 +119,69 @@ TEST_F(CliCommands, UndoWithoutUndoFileIsAClearError) {
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("no undo file"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("U1__a.sql"), std::string::npos) << r.err;
+}
+
+TEST_F(CliCommands, UndoRevertsTheMostRecentlyAppliedNotTheHighestVersion) {
+  ASSERT_NO_FATAL_FAILURE(ApplyOutOfOrder());
+
+  auto r = Run({"undo"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Undid version 2"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("Undid version 3"), std::string::npos) << r.out;
+  EXPECT_EQ(HistoryDump(), "11SQL1\n23SQL1\n32SQL1\n42UNDO_SQL1\n");
+}
+
+TEST_F(CliCommands, UndoToATargetGoesBackInReverseOrderOfApplication) {
+  ASSERT_NO_FATAL_FAILURE(ApplyOutOfOrder());
+
+  auto r = Run({"undo", "--target", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto two = r.out.find("Undid version 2"), three = r.out.find("Undid version 3");
+  ASSERT_NE(two, std::string::npos) << r.out;
+  ASSERT_NE(three, std::string::npos) << r.out;
+  EXPECT_LT(two, three) << r.out;
+  EXPECT_EQ(HistoryDump(), "11SQL1\n23SQL1\n32SQL1\n42UNDO_SQL1\n53UNDO_SQL1\n");
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Undone", "3:Undone"}));
+}
+
+TEST_F(CliCommands, RepairMarksAMissingMigrationDeletedAndKeepsItsRow) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\n");
+  dir.Write("sql/V3__c.sql", "CREATE TABLE c (id INT);\n");
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  std::filesystem::remove(dir.path() / "sql/V2__b.sql");
+  auto v = Run({"validate"});
+  EXPECT_EQ(v.exit_code, 3) << v.out << v.err;
+  EXPECT_NE((v.out + v.err).find("V2__b.sql"), std::string::npos) << v.out << v.err;
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Missing", "3:Success"}));
+
+  auto r = Run({"repair"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("marked version 2 (V2__b.sql) as deleted"), std::string::npos) << r.out;
+  auto after = Run({"validate"});
+  EXPECT_EQ(after.exit_code, 0) << after.out << after.err;
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Deleted", "3:Success"}));
+  EXPECT_EQ(HistoryDump(), "11SQL1\n22SQL1\n33SQL1\n42DELETE1\n");
+  // Nothing left to repair, and migrate has nothing to do.
+  auto again = Run({"repair"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("Nothing to repair"), std::string::npos) << again.out;
+  auto m = Run({"migrate"});
+  EXPECT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_EQ(HistoryDump(), "11SQL1\n22SQL1\n33SQL1\n42DELETE1\n");
+}
+
+TEST_F(CliCommands, RepairMarksAMissingRepeatableDeleted) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/R__view.sql", "CREATE VIEW IF NOT EXISTS v AS SELECT * FROM a;\n");
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  std::filesystem::remove(dir.path() / "sql/R__view.sql");
+  EXPECT_EQ(Run({"validate"}).exit_code, 3);
+  auto r = Run({"repair"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("marked 'view' (R__view.sql) as deleted"), std::string::npos) << r.out;
+  EXPECT_EQ(Run({"validate"}).exit_code, 0);
+  EXPECT_EQ(HistoryDump(), "11SQL1\n2SQL1\n3DELETE1\n");
 }
 
 TEST_F(CliCommands, TargetAndOutOfOrder) {

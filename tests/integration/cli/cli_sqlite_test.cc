@@ -199,5 +199,56 @@ TEST_F(CliSqlite, VersionAndHelp) {
   EXPECT_EQ(bad.exit_code, 2);
 }
 
+/// Parent/child tables with ON DELETE CASCADE and three child rows.
+void WriteParentAndChildren(const TempDir& dir) {
+  dir.Write("sql/V1__parent_child.sql",
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT);\n"
+            "CREATE TABLE child (id INTEGER PRIMARY KEY,\n"
+            "  parent_id INTEGER REFERENCES parent (id) ON DELETE CASCADE);\n"
+            "INSERT INTO parent VALUES (1, 'a'), (2, 'b');\n"
+            "INSERT INTO child VALUES (10, 1), (11, 1), (12, 2);\n");
+}
+
+constexpr const char* kRebuildParent =
+    "CREATE TABLE parent_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT '');\n"
+    "INSERT INTO parent_new SELECT id, name FROM parent;\n"
+    "DROP TABLE parent;\n"
+    "ALTER TABLE parent_new RENAME TO parent;\n";
+
+TEST_F(CliSqlite, TableRebuildOutsideATransactionKeepsChildRows) {
+  WriteParentAndChildren(dir);
+  dir.Write("sql/V2__rebuild_parent.sql", std::string("-- flyrun:transaction=false\n"
+                                                      "PRAGMA foreign_keys=OFF;\n"
+                                                      "BEGIN;\n") +
+                                              kRebuildParent + "COMMIT;\n");
+  auto r = Run({"migrate"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Count("SELECT count(*) FROM child"), 3);
+  EXPECT_EQ(Count("SELECT count(*) FROM parent"), 2);
+}
+
+TEST_F(CliSqlite, TableRebuildInATransactionalScriptKeepsChildRows) {
+  WriteParentAndChildren(dir);
+  dir.Write("sql/V2__rebuild_parent.sql", kRebuildParent);
+  auto r = Run({"migrate"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Count("SELECT count(*) FROM child"), 3);
+  EXPECT_EQ(Count("SELECT count(*) FROM parent"), 2);
+}
+
+TEST_F(CliSqlite, InitSqlSwitchesForeignKeysOn) {
+  WriteParentAndChildren(dir);
+  dir.Write("sql/V2__orphan.sql", "INSERT INTO child VALUES (13, 99);\n");
+  auto enforced = Run({"migrate", "--init-sql", "PRAGMA foreign_keys = ON"});
+  EXPECT_EQ(enforced.exit_code, 1) << enforced.err;
+  EXPECT_NE(enforced.err.find("FOREIGN KEY"), std::string::npos) << enforced.err;
+  EXPECT_EQ(Count("SELECT count(*) FROM child"), 3);
+
+  // Without it SQLite's default applies: not enforced.
+  auto r = Run({"migrate"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Count("SELECT count(*) FROM child"), 4);
+}
+
 }  // namespace
 }  // namespace flyrun::test

@@ -81,12 +81,12 @@ TEST_F(CliStates, AppliedFileDeletedIsMissingAndFailsValidation) {
   // migrate validates first and refuses too.
   EXPECT_EQ(Run({"migrate"}).exit_code, 3);
 
-  // Deleted on purpose: repair removes the row, as the hint says.
+  // Deleted on purpose: repair records that (the row stays), as the hint says.
   auto repair = Run({"repair"});
   ASSERT_EQ(repair.exit_code, 0) << Show(repair);
   EXPECT_TRUE(Contains(repair.out, "V2__orders.sql")) << Show(repair);
   EXPECT_TRUE(Contains(repair.out, "missing")) << Show(repair);
-  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "3:Success"}));
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Deleted", "3:Success"}));
   EXPECT_EQ(Run({"validate"}).exit_code, 0);
 }
 

@@ -1,7 +1,11 @@
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <memory>
 
 #include "conformance.h"
+#include "core/error.h"
+#include "driver/factory.h"
 #include "support/test_support.h"
 
 namespace {
@@ -46,3 +50,42 @@ ConformanceTarget SqliteTarget() {
 }  // namespace
 
 FLYRUN_INSTANTIATE_DRIVER_CONFORMANCE(Sqlite, SqliteTarget());
+
+namespace {
+
+flyrun::Statement Sql(const std::string& sql) {
+  flyrun::Statement s;
+  s.sql = sql;
+  s.index = 1;
+  s.line = 1;
+  return s;
+}
+
+/// After Clean, an orphan child row is refused exactly when init_sql switched
+/// foreign keys on: Clean puts the setting back as it found it.
+bool OrphanRefusedAfterClean(const std::string& init_sql) {
+  flyrun::test::TempDir dir;
+  ConnectionOptions o;
+  o.url = "sqlite://" + (dir.path() / "fk.db").string();
+  o.init_sql = init_sql;
+  auto driver = flyrun::OpenDriver(o);
+  driver->EnsureHistoryTable();
+  driver->Execute(Sql("CREATE TABLE p (id INTEGER PRIMARY KEY)"));
+  driver->Execute(Sql("CREATE TABLE c (p_id INTEGER REFERENCES p (id) ON DELETE CASCADE)"));
+  driver->Clean();
+  driver->Execute(Sql("CREATE TABLE p (id INTEGER PRIMARY KEY)"));
+  driver->Execute(Sql("CREATE TABLE c (p_id INTEGER REFERENCES p (id))"));
+  try {
+    driver->Execute(Sql("INSERT INTO c VALUES (42)"));
+  } catch (const flyrun::Error&) {
+    return true;
+  }
+  return false;
+}
+
+TEST(SqliteForeignKeys, OffByDefaultAndCleanLeavesTheSettingAsItFoundIt) {
+  EXPECT_FALSE(OrphanRefusedAfterClean(""));
+  EXPECT_TRUE(OrphanRefusedAfterClean("PRAGMA foreign_keys = ON"));
+}
+
+}  // namespace

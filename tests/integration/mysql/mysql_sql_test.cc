@@ -65,5 +65,16 @@ TEST(MysqlSql, ImplicitCommits) {
   }
 }
 
+TEST(MysqlSql, SelectsDatabaseIsTheUseStatement) {
+  for (const char* sql : {"USE other", "use `other`", "  -- switch\nUSE other", "/* x */ Use other",
+                          "/*!40101 USE other */", "# note\nuse other"}) {
+    EXPECT_TRUE(SelectsDatabase(sql)) << sql;
+  }
+  for (const char* sql : {"CREATE TABLE used (id INT)", "SELECT 'USE x'", "-- USE other\nSELECT 1",
+                          "USER_DEFINED()", "INSERT INTO t VALUES ('use')", ""}) {
+    EXPECT_FALSE(SelectsDatabase(sql)) << sql;
+  }
+}
+
 }  // namespace
 }  // namespace flyrun

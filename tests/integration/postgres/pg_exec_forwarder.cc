@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/test_support.h"
+
 namespace flyrun::test {
 namespace {
 
@@ -29,19 +31,7 @@ bool WriteAll(int fd, const char* data, size_t size) {
 }  // namespace
 
 TcpForwarder::TcpForwarder() {
-  listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listen_fd_ < 0) throw std::runtime_error("socket failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    close(listen_fd_);
-    throw std::runtime_error("cannot reserve a port on 127.0.0.1");
-  }
-  port_ = ntohs(addr.sin_port);
+  listen_fd_ = BindLoopback(port_);
   if (pipe2(wake_, O_CLOEXEC) != 0) {
     close(listen_fd_);
     throw std::runtime_error("pipe failed");

@@ -106,6 +106,40 @@ TEST(Reconcile, MissingAndFutureRows) {
   EXPECT_EQ(p.issues[0].code, "missing-migration");
 }
 
+TEST(Reconcile, DeleteMarkerRetiresAMissingVersion) {
+  std::vector<ResolvedMigration> files = {V("1"), V("3")};
+  std::vector<AppliedMigration> history = {H(1, "1"), H(2, "2"), H(3, "3"),
+                                           H(4, "2", "c", true, "DELETE")};
+  Plan p = Reconcile(files, history, {});
+  EXPECT_EQ(StateOf(p, "2"), MigrationState::kDeleted);
+  EXPECT_TRUE(p.issues.empty());
+  EXPECT_TRUE(p.pending.empty());
+  EXPECT_EQ(p.current->str(), "3");
+  int rows_for_2 = 0;
+  for (const auto& r : p.rows)
+    if (r.version == "2") {
+      ++rows_for_2;
+      EXPECT_EQ(r.installed_rank, 2) << "the retired row is shown, not the marker";
+    }
+  EXPECT_EQ(rows_for_2, 1);
+
+  // The file comes back: pending again (below the highest applied, so Ignored
+  // unless out of order).
+  files.push_back(V("2"));
+  Plan back = Reconcile(files, history, {.target = std::nullopt, .out_of_order = true});
+  EXPECT_EQ(PendingVersions(back), (std::vector<std::string>{"2"}));
+}
+
+TEST(Reconcile, DeleteMarkerRetiresAMissingRepeatable) {
+  std::vector<AppliedMigration> history = {H(1, std::nullopt, "c", true, "SQL", "gone"),
+                                           H(2, std::nullopt, "c", true, "DELETE", "gone")};
+  Plan p = Reconcile({}, history, {});
+  EXPECT_TRUE(p.issues.empty());
+  ASSERT_EQ(p.rows.size(), 1u);
+  EXPECT_EQ(p.rows[0].state, MigrationState::kDeleted);
+  EXPECT_EQ(p.rows[0].installed_rank, 1);
+}
+
 TEST(Reconcile, FailedRowIsReportedAndNotPending) {
   std::vector<ResolvedMigration> files = {V("1"), V("2")};
   Plan p = Reconcile(files, {H(1, "1"), H(2, "2", "c", false)}, {});

@@ -1,0 +1,324 @@
+// The scenarios shared by every server; each server's file supplies the
+// example migrations in its dialect and the hooks that look into its database.
+#include "commands_suite.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+namespace flyrun::test {
+
+std::string CommandsServerName(const ::testing::TestParamInfo<CommandsServer>& info) {
+  return info.param.name;
+}
+
+std::string Show(const RunResult& r) {
+  return "exit " + std::to_string(r.exit_code) + "\n--- stdout\n" + r.out + "--- stderr\n" + r.err;
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+void Commands::SetUp() {
+  FLYRUN_SERVER_URL(url, GetParam().url_variable);
+  db_ = GetParam().create();
+}
+
+RunResult Commands::Run(std::vector<std::string> args,
+                        const std::map<std::string, std::string>& env) {
+  return RunAgainst(db_->url(), dir_, std::move(args), env);
+}
+
+bool Commands::TableExists(const std::string& table) const {
+  return Q("SELECT count(*) FROM information_schema.tables WHERE table_schema = " +
+           db_->CurrentSchemaSql() + " AND table_name = '" + table + "'") != "0";
+}
+
+bool Commands::ColumnExists(const std::string& table, const std::string& column) const {
+  return Q("SELECT count(*) FROM information_schema.columns WHERE table_schema = " +
+           db_->CurrentSchemaSql() + " AND table_name = '" + table + "' AND column_name = '" +
+           column + "'") != "0";
+}
+
+std::vector<std::string> Commands::States() {
+  auto r = Run({"info", "--output", "json"});
+  EXPECT_EQ(r.exit_code, 0) << Show(r);
+  std::vector<std::string> out;
+  auto doc = nlohmann::json::parse(r.out);
+  for (const auto& m : doc["migrations"])
+    out.push_back(m["version"].get<std::string>() + ":" + m["state"].get<std::string>());
+  return out;
+}
+
+std::vector<std::string> Commands::History() const {
+  std::vector<std::string> out;
+  std::string last = Q("SELECT max(installed_rank) FROM flyrun_schema_history");
+  int n = last.empty() || last == "NULL" ? 0 : std::stoi(last);
+  for (int rank = 1; rank <= n; ++rank) {
+    std::string row =
+        Q("SELECT concat(installed_rank, ' ', coalesce(version, ''), ' ', type, ' ', CASE WHEN "
+          "success THEN 1 ELSE 0 END) FROM flyrun_schema_history WHERE installed_rank = " +
+          std::to_string(rank));
+    if (!row.empty()) out.push_back(row);
+  }
+  return out;
+}
+
+void Commands::WriteExample() {
+  dir_.Write("sql/V1__users.sql", example().v1);
+  dir_.Write("sql/U1__users.sql", example().u1);
+  dir_.Write("sql/V2__orders.sql", example().v2);
+  dir_.Write("sql/U2__orders.sql", example().u2);
+  dir_.Write("sql/V3__status.sql", example().v3);
+  dir_.Write("sql/U3__status.sql", example().u3);
+}
+
+TEST_P(Commands, UndoLatestThenDownToTargetRecordsUndoRows) {
+  WriteExample();
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  auto r = Run({"undo"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_TRUE(Contains(r.out, "Undid version 3")) << Show(r);
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Success", "3:Undone"}));
+  EXPECT_FALSE(ColumnExists("users", "status"));
+
+  r = Run({"undo", "--target", "1"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_TRUE(Contains(r.out, "Undid version 2")) << Show(r);
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Undone", "3:Undone"}));
+  EXPECT_FALSE(TableExists("orders"));
+  EXPECT_FALSE(TableExists("order_counts"));
+  EXPECT_EQ(History(), (std::vector<std::string>{"1 1 SQL 1", "2 2 SQL 1", "3 3 SQL 1",
+                                                 "4 3 UNDO_SQL 1", "5 2 UNDO_SQL 1"}));
+  EXPECT_EQ(Q("SELECT script FROM flyrun_schema_history WHERE installed_rank = 5"),
+            "U2__orders.sql");
+  EXPECT_EQ(Q("SELECT count(*) FROM users"), "2");
+
+  // A version without an undo file is a clear error that changes nothing.
+  dir_.Write("sql/V4__plain.sql", "CREATE TABLE plain (id INT);\n");
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  std::string before = Dump(true);
+  r = Run({"undo"});
+  EXPECT_EQ(r.exit_code, 3) << Show(r);
+  EXPECT_TRUE(Contains(r.err, "no undo file")) << Show(r);
+  EXPECT_TRUE(Contains(r.err, "U4__plain.sql")) << Show(r);
+  EXPECT_EQ(Dump(true), before);
+}
+
+TEST_P(Commands, UndoRevertsTheMostRecentlyAppliedAfterAnOutOfOrderMigration) {
+  WriteTableMigrations(dir_, {{1, "a"}, {3, "c"}});
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  WriteTableMigrations(dir_, {{2, "b"}});
+  ASSERT_EQ(Run({"migrate", "--out-of-order"}).exit_code, 0);
+
+  auto r = Run({"undo"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_TRUE(Contains(r.out, "Undid version 2")) << Show(r);
+  EXPECT_FALSE(TableExists("b"));
+  EXPECT_TRUE(TableExists("c"));
+
+  ASSERT_EQ(Run({"migrate", "--out-of-order"}).exit_code, 0);
+  r = Run({"undo", "--target", "1"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_EQ(History(),
+            (std::vector<std::string>{"1 1 SQL 1", "2 3 SQL 1", "3 2 SQL 1", "4 2 UNDO_SQL 1",
+                                      "5 2 SQL 1", "6 2 UNDO_SQL 1", "7 3 UNDO_SQL 1"}));
+  EXPECT_TRUE(TableExists("a"));
+  EXPECT_FALSE(TableExists("b"));
+  EXPECT_FALSE(TableExists("c"));
+}
+
+TEST_P(Commands, MigrateUndoMigrateRoundTripsToTheSameSchema) {
+  WriteExample();
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  std::string migrated = Dump(false);
+  for (const auto& marker : example().migrated_markers)
+    ASSERT_TRUE(Contains(migrated, marker)) << marker << " in\n" << migrated;
+
+  auto r = Run({"undo", "--target", "1"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_FALSE(Contains(Dump(false), "orders")) << Dump(false);
+  r = Run({"migrate"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Success", "3:Success"}));
+  EXPECT_EQ(Dump(false), migrated);
+
+  // All the way down (V1 too) and back up.
+  r = Run({"undo", "--target", "0"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Undone", "2:Undone", "3:Undone"}));
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  EXPECT_EQ(Dump(false), migrated);
+}
+
+TEST_P(Commands, DryRunLeavesSchemaDataAndHistoryUnchanged) {
+  WriteExample();
+  // On an empty database: not even the history table may appear.
+  std::string empty = Dump(true);
+  auto r = Run({"migrate", "--dry-run"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_TRUE(Contains(r.out, "CREATE TABLE users")) << Show(r);
+  EXPECT_EQ(Dump(true), empty);
+  EXPECT_FALSE(TableExists("flyrun_schema_history"));
+
+  ASSERT_EQ(Run({"migrate", "--target", "1"}).exit_code, 0);
+  std::string before = Dump(true);
+  ASSERT_TRUE(Contains(before, "flyrun_schema_history")) << before;
+  ASSERT_EQ(History(), (std::vector<std::string>{"1 1 SQL 1"}));
+  r = Run({"migrate", "--dry-run"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_TRUE(Contains(r.out, "CREATE TABLE orders")) << Show(r);
+  EXPECT_TRUE(Contains(r.out, example().dry_run_marker)) << Show(r);
+  EXPECT_TRUE(Contains(r.out, "INSERT INTO")) << Show(r);
+  EXPECT_TRUE(Contains(r.out, "flyrun_schema_history")) << Show(r);
+  EXPECT_EQ(Dump(true), before);
+
+  r = Run({"undo", "--dry-run"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_TRUE(Contains(r.out, "DROP TABLE users")) << Show(r);
+  EXPECT_EQ(Dump(true), before);
+
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  before = Dump(true);
+  r = Run({"undo", "--dry-run", "--target", "1", "--output", "json"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["migrations_undone"], 2) << r.out;
+  EXPECT_TRUE(Contains(doc["sql"].get<std::string>(), example().undo_dry_run_marker)) << r.out;
+  EXPECT_TRUE(Contains(doc["sql"].get<std::string>(), "UNDO_SQL")) << r.out;
+  EXPECT_EQ(Dump(true), before);
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Success", "3:Success"}));
+}
+
+TEST_P(Commands, BaselineOnMigrateMarksOlderVersionsBelowBaseline) {
+  WriteExample();
+  Exec(example().legacy_users);
+  Exec(example().legacy_orders);
+  auto r = Run({"migrate", "--baseline-on-migrate", "--baseline-version", "2"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Below Baseline", "2:Baseline", "3:Success"}));
+  EXPECT_EQ(Q("SELECT type FROM flyrun_schema_history WHERE version = '2'"), "BASELINE");
+  EXPECT_TRUE(ColumnExists("users", "status"));
+  r = Run({"baseline"});
+  EXPECT_EQ(r.exit_code, 3) << Show(r);
+  EXPECT_TRUE(Contains(r.err, "already baselined")) << Show(r);
+}
+
+TEST_P(Commands, BaselineCommandThenMigrateAppliesTheRest) {
+  WriteExample();
+  Exec(example().legacy_users);
+  auto r = Run({"baseline", "--baseline-version", "2", "--baseline-description", "legacy"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_TRUE(Contains(r.out, "version 2")) << Show(r);
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Below Baseline", "2:Baseline", "3:Pending"}));
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Below Baseline", "2:Baseline", "3:Success"}));
+  EXPECT_EQ(Q("SELECT description FROM flyrun_schema_history WHERE type = 'BASELINE'"), "legacy");
+}
+
+TEST_P(Commands, RepairAfterAFailedScriptThatCommittedPartOfIt) {
+  dir_.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir_.Write("sql/V2__b.sql", example().failing_v2);
+  auto r = Run({"migrate"});
+  ASSERT_EQ(r.exit_code, 1) << Show(r);
+  for (const auto& s : example().failure_report) EXPECT_TRUE(Contains(r.err, s)) << s << Show(r);
+  EXPECT_TRUE(TableExists("b")) << "committed on its own";
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Failed"}));
+  EXPECT_EQ(Q("SELECT count(*) FROM flyrun_schema_history WHERE NOT success"), "1");
+  r = Run({"migrate"});
+  EXPECT_EQ(r.exit_code, 1) << Show(r);
+  EXPECT_TRUE(Contains(r.err, "repair")) << Show(r);
+  EXPECT_EQ(Run({"validate"}).exit_code, 3);
+
+  // Fixed so that it can run again over what was committed, then repaired.
+  dir_.Write("sql/V2__b.sql", example().fixed_v2);
+  r = Run({"repair"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_TRUE(Contains(r.out, "removed failed row of version 2 (V2__b.sql)")) << Show(r);
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Pending"}));
+  r = Run({"migrate"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Success"}));
+  EXPECT_EQ(Q("SELECT count(*) FROM flyrun_schema_history"), "2");
+
+  // An edited applied file: repair realigns the checksum.
+  dir_.Write("sql/V1__a.sql", "CREATE TABLE a (id INT); -- reviewed\n");
+  EXPECT_EQ(Run({"validate"}).exit_code, 3);
+  r = Run({"repair"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_TRUE(Contains(r.out, "realigned version 1")) << Show(r);
+  EXPECT_EQ(Run({"validate"}).exit_code, 0);
+}
+
+TEST_P(Commands, RepairMarkAppliedRecordsAHandFinishedMigration) {
+  dir_.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir_.Write("sql/V2__b.sql", example().failing_v2);
+  ASSERT_EQ(Run({"migrate"}).exit_code, 1);
+  ASSERT_EQ(Q("SELECT installed_rank FROM flyrun_schema_history WHERE NOT success"), "2");
+
+  auto r = Run({"repair", "--mark-applied", "1"});
+  EXPECT_EQ(r.exit_code, 3) << Show(r);
+  EXPECT_TRUE(Contains(r.err, "version 1 has no failed history row")) << Show(r);
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Failed"})) << "nothing changed";
+
+  // Finished by hand; the file now says what was done.
+  Exec("CREATE TABLE c (id INT)");
+  dir_.Write("sql/V2__b.sql", example().finished_v2);
+  r = Run({"repair", "--mark-applied", "2"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_TRUE(Contains(r.out, "marked the failed row of version 2 (V2__b.sql) as applied"))
+      << Show(r);
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Success"}));
+  EXPECT_EQ(History(), (std::vector<std::string>{"1 1 SQL 1", "2 2 SQL 1"}));
+  EXPECT_EQ(Run({"validate"}).exit_code, 0) << "the row holds the file's checksum";
+
+  r = Run({"repair", "--mark-applied", "2"});
+  EXPECT_EQ(r.exit_code, 3) << Show(r);
+  dir_.Write("sql/V3__d.sql", "CREATE TABLE d (id INT);\n");
+  r = Run({"migrate"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Success", "3:Success"}));
+}
+
+TEST_P(Commands, RepairMarksAMissingMigrationDeletedAndKeepsItsRow) {
+  dir_.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir_.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\n");
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  dir_.Write("sql/V3__c.sql", "CREATE TABLE c (id INT);\n");
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  std::filesystem::remove(dir_.path() / "sql/V2__b.sql");
+  auto r = Run({"validate"});
+  EXPECT_EQ(r.exit_code, 3) << Show(r);
+  EXPECT_TRUE(Contains(r.out + r.err, "V2__b.sql")) << Show(r);
+
+  r = Run({"repair"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_TRUE(Contains(r.out, "marked version 2 (V2__b.sql) as deleted")) << Show(r);
+  r = Run({"validate"});
+  EXPECT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Success", "2:Deleted", "3:Success"}));
+  EXPECT_EQ(History(),
+            (std::vector<std::string>{"1 1 SQL 1", "2 2 SQL 1", "3 3 SQL 1", "4 2 DELETE 1"}));
+  EXPECT_EQ(Q("SELECT script FROM flyrun_schema_history WHERE installed_rank = 4"), "V2__b.sql");
+  EXPECT_EQ(Run({"migrate"}).exit_code, 0);
+  EXPECT_EQ(Q("SELECT count(*) FROM flyrun_schema_history"), "4");
+}
+
+TEST_P(Commands, CleanIsRefusedUnlessEnabled) {
+  WriteExample();
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  std::string migrated = Dump(false);
+  auto r = Run({"clean"});
+  EXPECT_EQ(r.exit_code, 2) << Show(r);
+  EXPECT_TRUE(Contains(r.err, "clean_enabled")) << Show(r);
+  EXPECT_EQ(Dump(false), migrated);
+
+  r = Run({"clean"}, {{"FLYRUN_CLEAN_ENABLED", "true"}});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_TRUE(db_->Empty()) << Dump(true);
+  EXPECT_EQ(States(), (std::vector<std::string>{"1:Pending", "2:Pending", "3:Pending"}));
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  EXPECT_EQ(Dump(false), migrated);
+}
+
+}  // namespace flyrun::test
