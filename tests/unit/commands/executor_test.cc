@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <filesystem>
 #include <sstream>
 
 #include "commands/commands.h"
@@ -36,6 +37,17 @@ class Orchestration : public ::testing::Test {
     CommandContext ctx = Context();
     ctx.config.validate_on_migrate = false;
     return ctx;
+  }
+
+  /// Runs a command; returns the exit code, keeping the error in `error`.
+  template <typename Command>
+  ExitCode Call(Command command, const CommandContext& ctx) {
+    try {
+      return command(ctx);
+    } catch (const Error& e) {
+      error = e.what() + std::string("\n") + e.detail + "\nhint: " + e.hint();
+      return e.code();
+    }
   }
 
   /// Runs migrate; returns the exit code, keeping the error in `error`.
@@ -234,6 +246,49 @@ TEST_F(Orchestration, GroupIsRefusedWhereDdlCommitsImplicitly) {
   EXPECT_EQ(Migrate(ctx), ExitCode::kUsage);
   EXPECT_NE(error.find("commits every DDL statement"), std::string::npos) << error;
   EXPECT_TRUE(db.committed.empty());
+}
+
+TEST_F(Orchestration, UndoRevertsTheMostRecentlyAppliedMigrationFirst) {
+  for (int v : {1, 3}) {
+    std::string n = std::to_string(v);
+    dir.Write("sql/U" + n + "__t" + n + ".sql", "DROP TABLE t" + n + ";\n");
+    dir.Write("sql/V" + n + "__t" + n + ".sql", "CREATE TABLE t" + n + " (id INT);\n");
+  }
+  ASSERT_EQ(Migrate(Context()), ExitCode::kSuccess) << error;
+  dir.Write("sql/V2__t2.sql", "CREATE TABLE t2 (id INT);\n");
+  dir.Write("sql/U2__t2.sql", "DROP TABLE t2;\n");
+  CommandContext late = Context();
+  late.config.out_of_order = true;
+  ASSERT_EQ(Migrate(late), ExitCode::kSuccess) << error;  // installed after V3
+
+  db.log.clear();
+  ASSERT_EQ(Call(RunUndo, Context()), ExitCode::kSuccess) << error;
+  EXPECT_EQ(db.Count("EXEC DROP TABLE t2"), 1) << "V2 was applied last";
+  EXPECT_EQ(db.Count("EXEC DROP TABLE t3"), 0);
+
+  db.log.clear();
+  CommandContext down = Context();
+  down.config.target = "0";
+  ASSERT_EQ(Call(RunUndo, down), ExitCode::kSuccess) << error;
+  std::vector<std::string> drops;
+  for (const auto& entry : db.log)
+    if (entry.rfind("EXEC DROP", 0) == 0) drops.push_back(entry);
+  EXPECT_EQ(drops, (std::vector<std::string>{"EXEC DROP TABLE t3", "EXEC DROP TABLE t1"}));
+}
+
+TEST_F(Orchestration, RepairKeepsTheRowOfAMissingMigrationAndMarksItDeleted) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\n");
+  dir.Write("sql/V3__c.sql", "CREATE TABLE c (id INT);\n");
+  ASSERT_EQ(Migrate(Context()), ExitCode::kSuccess) << error;
+  std::filesystem::remove(dir.path() / "sql/V2__b.sql");
+  EXPECT_EQ(Migrate(Context()), ExitCode::kValidation) << "V2 is Missing";
+  ASSERT_EQ(Call(RunRepair, Context()), ExitCode::kSuccess) << error;
+  ASSERT_EQ(db.history.size(), 4u) << out.str() << "the original row stays, a marker follows it";
+  EXPECT_EQ(db.history[1].type, "SQL");
+  EXPECT_EQ(db.history[3].type, "DELETE");
+  EXPECT_EQ(db.history[3].version.value_or(""), "2");
+  EXPECT_EQ(Migrate(Context()), ExitCode::kSuccess) << error;
 }
 
 }  // namespace
