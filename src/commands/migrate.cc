@@ -66,7 +66,8 @@ ExitCode RunMigrate(const CommandContext& ctx) {
     const auto& f = plan.failed.front();
     throw Error(ExitCode::kMigrationFailed,
                 "migration " + (f.version ? *f.version : f.description) + " (" + f.script +
-                    ") failed earlier and is recorded as failed; refusing to migrate",
+                    ") failed earlier and is recorded as failed ('" + f.description +
+                    "'); refusing to migrate",
                 "either revert what it left behind by hand, fix the file and run `flyrun repair` "
                 "then `flyrun migrate`, or finish it by hand and run `flyrun repair "
                 "--mark-applied " +
