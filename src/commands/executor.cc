@@ -195,7 +195,7 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
     if (!rolled_back) {
       outcome.committed = outcome.completed;
     } else {
-      outcome.committed = outcome.mode == Mode::kAtomic ? 0 : driver.LastCommittedStatement();
+      outcome.committed = driver.transactional_ddl() ? 0 : driver.LastCommittedStatement();
     }
   } else if (outcome.mode == Mode::kAutocommit) {
     outcome.committed = outcome.completed;

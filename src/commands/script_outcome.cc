@@ -14,7 +14,10 @@ const char* Was(int from, int to) { return from == to ? " was" : " were"; }
 
 HistoryEntry RecordFor(const ScriptOutcome& o) {
   if (o.end == ScriptOutcome::End::kCompleted) return HistoryEntry::kSuccess;
-  if (o.mode == ScriptOutcome::Mode::kCallerRollsBack) return HistoryEntry::kNone;
+  // The group's caller rolls everything back, unless the script's own COMMIT
+  // ended the group's transaction first.
+  if (o.mode == ScriptOutcome::Mode::kCallerRollsBack && o.committed == 0)
+    return HistoryEntry::kNone;
   if (o.rollback_incomplete) return HistoryEntry::kFailed;
   // Nothing committed, or nothing ran: the database is as before, there is
   // nothing to repair.
@@ -29,7 +32,7 @@ std::string Progress(const ScriptOutcome& o) {
   int ran = o.completed;
   const char* before = o.stopped_at > 0 && o.ended_by.empty() ? " of this script ran before it"
                                                               : " of this script ran";
-  if (o.mode == ScriptOutcome::Mode::kCallerRollsBack) {
+  if (o.mode == ScriptOutcome::Mode::kCallerRollsBack && o.committed == 0) {
     out = "the whole group's transaction is rolled back: nothing was committed";
   } else if (ran == 0) {
     out = o.stopped_at > 0 ? "no statement of this script ran before it"

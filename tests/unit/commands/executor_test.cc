@@ -238,6 +238,29 @@ TEST_F(Orchestration, AFailureInAGroupLeavesNothing) {
   EXPECT_EQ(db.Count("COMMIT"), 0);
 }
 
+TEST_F(Orchestration, AScriptsOwnCommitInAGroupLeavesAFailedRow) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\nCOMMIT;\nCREATE TABLE c (id INT);\n");
+  CommandContext ctx = WithoutPreflight();
+  ctx.config.group = true;
+  EXPECT_EQ(Migrate(ctx), ExitCode::kMigrationFailed);
+  EXPECT_TRUE(db.Has("CREATE TABLE b (id INT)")) << "the script's COMMIT made the group durable";
+  EXPECT_FALSE(db.Has("CREATE TABLE c (id INT)"));
+  ASSERT_EQ(db.history.size(), 2u);
+  EXPECT_TRUE(db.history[0].success) << "V1 committed with its row";
+  EXPECT_FALSE(db.history[1].success) << "V2 is partly there: a failed row";
+}
+
+TEST_F(Orchestration, AScriptsOwnRollbackInAGroupLeavesNothing) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\nROLLBACK;\n");
+  CommandContext ctx = WithoutPreflight();
+  ctx.config.group = true;
+  EXPECT_EQ(Migrate(ctx), ExitCode::kMigrationFailed);
+  EXPECT_TRUE(db.committed.empty());
+  EXPECT_TRUE(db.history.empty());
+}
+
 TEST_F(Orchestration, GroupIsRefusedWhereDdlCommitsImplicitly) {
   db.transactional_ddl = false;
   dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");

@@ -35,7 +35,7 @@ TEST(ScriptOutcome, NothingIsRecordedWhenTheDatabaseIsAsBefore) {
   // Failed at its first statement, outside a transaction.
   EXPECT_EQ(RecordFor(Outcome(End::kFailed, Mode::kAutocommit, 0, 1, 0)), HistoryEntry::kNone);
   // The group's caller rolls everything back.
-  EXPECT_EQ(RecordFor(Outcome(End::kFailed, Mode::kCallerRollsBack, 2, 3, 2)), HistoryEntry::kNone);
+  EXPECT_EQ(RecordFor(Outcome(End::kFailed, Mode::kCallerRollsBack, 2, 3, 0)), HistoryEntry::kNone);
 }
 
 TEST(ScriptOutcome, AFailedRowWhenSomethingMayHaveStayed) {
