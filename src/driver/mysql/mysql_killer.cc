@@ -13,6 +13,7 @@ namespace flyrun {
 namespace {
 
 constexpr std::chrono::milliseconds kPollInterval{50};
+constexpr std::chrono::milliseconds kKillRepeat{500};
 // The KILL must come within the seconds a signal is given to end flyrun; a
 // server that does not answer by then will not be told.
 constexpr std::chrono::milliseconds kKillConnectTimeout{2000};
@@ -76,11 +77,16 @@ void MysqlQueryKiller::Loop() {
       continue;
     }
     wake_.wait_for(lock, kPollInterval);
-    if (stop_ || !running_ || killed_ || !Interrupted()) continue;
+    if (stop_ || !running_ || !Interrupted()) continue;
+    // A KILL that reached the server before the statement did is lost, so
+    // it is repeated while the statement still runs.
+    auto now = std::chrono::steady_clock::now();
+    if (killed_ && now - killed_at_ < kKillRepeat) continue;
     // Under the mutex: the statement's end waits for the KILL, so it cannot
     // hit the next statement.
     Kill();
     killed_ = true;
+    killed_at_ = now;
   }
 }
 

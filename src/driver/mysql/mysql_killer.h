@@ -52,8 +52,9 @@ class MysqlQueryKiller {
   unsigned long long connection_id_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  bool running_ = false;  ///< a statement runs
-  bool killed_ = false;   ///< KILL QUERY sent for the running statement
+  bool running_ = false;                             ///< a statement runs
+  bool killed_ = false;                              ///< KILL QUERY sent for the running statement
+  std::chrono::steady_clock::time_point killed_at_;  ///< when it was last sent
   bool stop_ = false;
   bool idle_ = false;   ///< the thread waits for a statement to start
   std::thread thread_;  ///< started by the first Watch

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -55,13 +56,24 @@ void SendCancel(PGconn* conn) {
   PQfreeCancel(cancel);
 }
 
+// Whether a cancel request went out for the running statement, and when.
+struct Cancel {
+  bool sent = false;
+  std::chrono::steady_clock::time_point at;
+};
+
 // Waits at most 100 ms for the server and reads what it sent. A signal
 // interrupts poll() (the handlers are installed without SA_RESTART), so the
-// cancel goes out at once when the caller allows it.
-bool WaitReadable(PGconn* conn, bool cancel_on_interrupt, bool& cancelled) {
-  if (cancel_on_interrupt && !cancelled && Interrupted()) {
+// cancel goes out at once when the caller allows it. A cancel that reached
+// the backend before the statement did is ignored by it, so while the
+// statement still runs the request is repeated every half second.
+bool WaitReadable(PGconn* conn, bool cancel_on_interrupt, Cancel& cancel) {
+  auto now = std::chrono::steady_clock::now();
+  if (cancel_on_interrupt && Interrupted() &&
+      (!cancel.sent || now - cancel.at >= std::chrono::milliseconds(500))) {
     SendCancel(conn);
-    cancelled = true;
+    cancel.sent = true;
+    cancel.at = now;
   }
   pollfd p{PQsocket(conn), POLLIN, 0};
   int n = poll(&p, 1, 100);
@@ -69,16 +81,16 @@ bool WaitReadable(PGconn* conn, bool cancel_on_interrupt, bool& cancelled) {
   return PQconsumeInput(conn) == 1;
 }
 
-bool WaitForResult(PGconn* conn, bool cancel_on_interrupt, bool& cancelled) {
+bool WaitForResult(PGconn* conn, bool cancel_on_interrupt, Cancel& cancel) {
   while (PQisBusy(conn)) {
-    if (!WaitReadable(conn, cancel_on_interrupt, cancelled)) return false;
+    if (!WaitReadable(conn, cancel_on_interrupt, cancel)) return false;
   }
   return true;
 }
 
 // Reads and discards `COPY ... TO stdout` output without blocking: a query
 // that is slow to produce rows can be cancelled too.
-bool DrainCopyOut(PGconn* conn, bool cancel_on_interrupt, bool& cancelled) {
+bool DrainCopyOut(PGconn* conn, bool cancel_on_interrupt, Cancel& cancel) {
   for (;;) {
     char* buf = nullptr;
     int n = PQgetCopyData(conn, &buf, /*async=*/1);
@@ -86,19 +98,19 @@ bool DrainCopyOut(PGconn* conn, bool cancel_on_interrupt, bool& cancelled) {
     if (n > 0) continue;
     if (n == -1) return true;  // done; the final result follows
     if (n == -2) return false;
-    if (!WaitReadable(conn, cancel_on_interrupt, cancelled)) return false;
+    if (!WaitReadable(conn, cancel_on_interrupt, cancel)) return false;
   }
 }
 
 // Feeds COPY data; returns false when the connection failed.
-bool FeedCopy(PGconn* conn, CopyData* copy, bool cancel_on_interrupt, bool& cancelled) {
+bool FeedCopy(PGconn* conn, CopyData* copy, bool cancel_on_interrupt, Cancel& cancel) {
   if (!copy) {
     return PQputCopyEnd(conn, "the script has no data for COPY ... FROM stdin") == 1;
   }
   std::string chunk;
   while (copy->Next(chunk)) {
     if (cancel_on_interrupt && Interrupted()) {
-      cancelled = true;
+      cancel.sent = true;
       return PQputCopyEnd(conn, "interrupted by signal") == 1;
     }
     size_t offset = 0;
@@ -172,17 +184,17 @@ void RunSql(PGconn* conn, const std::string& sql, CopyData* copy, const RunOptio
   if (!conn || PQstatus(conn) != CONNECTION_OK) throw LostConnection(conn, opts);
   if (!PQsendQuery(conn, sql.c_str())) throw LostConnection(conn, opts);
 
-  bool cancelled = false;
+  Cancel cancel;
   ResultPtr first_error;
   for (;;) {
-    if (!WaitForResult(conn, opts.cancel_on_interrupt, cancelled)) throw LostConnection(conn, opts);
+    if (!WaitForResult(conn, opts.cancel_on_interrupt, cancel)) throw LostConnection(conn, opts);
     ResultPtr result(PQgetResult(conn));
     if (!result) break;
     switch (PQresultStatus(result.get())) {
       case PGRES_COPY_IN: {
         bool fed = false;
         try {
-          fed = FeedCopy(conn, first_error ? nullptr : copy, opts.cancel_on_interrupt, cancelled);
+          fed = FeedCopy(conn, first_error ? nullptr : copy, opts.cancel_on_interrupt, cancel);
         } catch (...) {
           // The script could not be read to the end of its data (the
           // splitter's error goes on): end the COPY so the connection stays
@@ -195,8 +207,7 @@ void RunSql(PGconn* conn, const std::string& sql, CopyData* copy, const RunOptio
         break;
       }
       case PGRES_COPY_OUT:
-        if (!DrainCopyOut(conn, opts.cancel_on_interrupt, cancelled))
-          throw LostConnection(conn, opts);
+        if (!DrainCopyOut(conn, opts.cancel_on_interrupt, cancel)) throw LostConnection(conn, opts);
         break;
       case PGRES_BAD_RESPONSE:
       case PGRES_NONFATAL_ERROR:
@@ -210,7 +221,7 @@ void RunSql(PGconn* conn, const std::string& sql, CopyData* copy, const RunOptio
   if (PQstatus(conn) != CONNECTION_OK) throw LostConnection(conn, opts);
   // Interrupted only when the cancel did end the statement: one that completed
   // first (or failed on its own) is reported as it happened.
-  if (cancelled && first_error && Field(first_error.get(), PG_DIAG_SQLSTATE) == kQueryCanceled) {
+  if (cancel.sent && first_error && Field(first_error.get(), PG_DIAG_SQLSTATE) == kQueryCanceled) {
     throw Error(ExitCode::kInterrupted,
                 "interrupted by signal: the statement was cancelled on the server");
   }
