@@ -87,9 +87,11 @@ if [ "${FLYRUN_SKIP_FUZZ:-0}" != 1 ] && [ -x "$root/scripts/fuzz.sh" ]; then
   # libFuzzer prints a line per new input: keep it in a file, show it on failure.
   if "$root/scripts/fuzz.sh" "${FLYRUN_FUZZ_SECONDS:-60}" >"$FLYRUN_TMP/fuzz.log" 2>&1; then
     grep -E '^stat::number_of_executed_units|^Done ' "$FLYRUN_TMP/fuzz.log" >&2 || true
+    passed_total=$((passed_total + 1))
   else
     tail -n 60 "$FLYRUN_TMP/fuzz.log" >&2
     failed=1
+    failed_total=$((failed_total + 1))
   fi
 fi
 

@@ -1,5 +1,6 @@
 // Placeholders, script directives, client commands (DELIMITER, psql meta-commands),
 // COPY ... FROM stdin data and error reporting.
+#include <algorithm>
 #include <cstring>
 
 #include "core/error.h"
@@ -280,7 +281,19 @@ bool Splitter::CopyNext(std::string* out) {
     }
     const void* nl = std::memchr(buf() + pos_, '\n', end_ - pos_);
     size_t stop = nl ? static_cast<size_t>(static_cast<const char*>(nl) - buf()) + 1 : end_;
-    if (nul_pending_) CheckNul(base_ + static_cast<int64_t>(stop));
+    if (nul_pending_ && nul_offset_ < base_ + static_cast<int64_t>(stop)) {
+      // The data before the NUL is handed out first, however the input was
+      // cut; the next call reports the NUL.
+      size_t at = static_cast<size_t>(std::max<int64_t>(nul_offset_ - base_, pos_));
+      if (at > pos_ || produced > 0) {
+        if (out != nullptr) out->append(buf() + pos_, at - pos_);
+        produced += at - pos_;
+        if (at > pos_) copy_line_start_ = false;
+        pos_ = at;
+        if (produced > 0) return true;
+      }
+      CheckNul(base_ + static_cast<int64_t>(stop));
+    }
     if (out != nullptr) out->append(buf() + pos_, stop - pos_);
     produced += stop - pos_;
     copy_line_start_ = nl != nullptr;
