@@ -2,12 +2,35 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdint>
+#include <filesystem>
+
 #include "commands/executor.h"
 #include "commands/output.h"
 #include "commands/script_checks.h"
 #include "core/error.h"
 
 namespace flyrun {
+namespace {
+
+// Reading a big script twice costs as much as a second client would (a 1 GB
+// data script), and for the first script to run it buys nothing when that
+// script runs atomically: a problem the splitter finds while it runs rolls it
+// back whole, before anything else was applied. Small scripts are checked
+// anyway, so that their problems are reported together with the others'.
+constexpr std::uintmax_t kBigScript = 8u << 20;
+
+bool RunsWholeOrNotAtAll(const ResolvedMigration& m, Driver& driver, const SplitOptions& base) {
+  if (!driver.transactional_ddl()) return false;
+  std::error_code ec;
+  auto size = std::filesystem::file_size(m.path, ec);
+  if (ec || size < kBigScript) return false;
+  SplitOptions opts = base;
+  opts.replace_placeholders = false;
+  return StatementSource::Open(m.path.string(), opts)->directives().transactional;
+}
+
+}  // namespace
 
 void PreflightOrRefuse(const CommandContext& ctx, Driver& driver,
                        const std::vector<const ResolvedMigration*>& scripts,
@@ -24,6 +47,7 @@ void PreflightOrRefuse(const CommandContext& ctx, Driver& driver,
   SplitOptions base = SplitOptionsFor(ctx.config, driver.dialect());
   Issues issues;
   for (const ResolvedMigration* m : checked) {
+    if (m == checked.front() && RunsWholeOrNotAtAll(*m, driver, base)) continue;
     SplitOptions opts = base;
     opts.placeholders = PlaceholdersFor(ctx.config, session.user, session.database, m->script);
     CheckScript(*m, std::move(opts), issues);

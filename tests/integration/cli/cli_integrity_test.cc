@@ -70,5 +70,22 @@ TEST_F(CliIntegrity, GroupKeepsCallbacksInItsTransaction) {
   EXPECT_EQ(Count("SELECT count(*) FROM flyrun_schema_history WHERE success"), 2);
 }
 
+// A big first script is not read twice: it runs atomically, so a problem the
+// splitter finds while it runs rolls it back whole, and nothing is applied.
+TEST_F(CliIntegrity, AProblemLateInABigFirstScriptStillAppliesNothing) {
+  std::string big = "CREATE TABLE big (id INT, name TEXT);\n";
+  std::string row = "INSERT INTO big VALUES (1, '" + std::string(200, 'x') + "');\n";
+  while (big.size() < (9u << 20)) big += row;
+  big += "INSERT INTO big VALUES (2, '${no_such_placeholder}');\n";
+  dir.Write("sql/V1__big.sql", big);
+  dir.Write("sql/V2__next.sql", "CREATE TABLE next (id INT);\n");
+  auto r = Run({"migrate"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("no_such_placeholder"), std::string::npos) << r.err;
+  EXPECT_FALSE(TableExists("big"));
+  EXPECT_FALSE(TableExists("next"));
+  EXPECT_EQ(Count("SELECT count(*) FROM flyrun_schema_history"), 0);
+}
+
 }  // namespace
 }  // namespace flyrun::test
