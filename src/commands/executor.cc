@@ -13,8 +13,6 @@
 namespace flyrun {
 namespace {
 
-constexpr size_t kMaxDescription = 200;  // the history table's description column
-
 std::string FirstLine(const std::string& sql) {
   auto nl = sql.find('\n');
   std::string line = sql.substr(0, nl);
@@ -222,9 +220,7 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
   if (RecordFor(outcome) == HistoryEntry::kFailed && run.record) {
     row.success = false;
     row.execution_time = elapsed_ms();
-    std::string tag = " (" + ProgressTag(outcome) + ")";
-    row.description =
-        m.description.substr(0, kMaxDescription - std::min(kMaxDescription, tag.size())) + tag;
+    row.description = FailedRowDescription(m.description, outcome);
     try {
       driver.InsertHistory(row);
       recorded = "; the migration is recorded as failed";

@@ -1,5 +1,7 @@
 #include "commands/script_outcome.h"
 
+#include "scan/scanner.h"
+
 namespace flyrun {
 namespace {
 
@@ -69,6 +71,18 @@ std::string ProgressTag(const ScriptOutcome& o) {
   if (o.committed < 0) return tag + "; 1-" + std::to_string(o.completed) + " may be committed";
   if (o.committed == 1) return tag + "; 1 committed";
   return tag + "; 1-" + std::to_string(o.committed) + " committed";
+}
+
+std::string FailedRowDescription(const std::string& description, const ScriptOutcome& outcome) {
+  std::string tag = " (" + ProgressTag(outcome) + ")";  // ASCII
+  size_t room = kMaxDescriptionChars > tag.size() ? kMaxDescriptionChars - tag.size() : 0;
+  size_t chars = 0;
+  size_t end = 0;
+  for (; end < description.size(); ++end) {
+    bool starts_char = (static_cast<unsigned char>(description[end]) & 0xC0) != 0x80;
+    if (starts_char && chars++ == room) break;
+  }
+  return description.substr(0, end) + tag;
 }
 
 }  // namespace flyrun

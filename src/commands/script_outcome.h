@@ -59,4 +59,9 @@ std::string Progress(const ScriptOutcome& outcome);
 /// 1-2 committed".
 std::string ProgressTag(const ScriptOutcome& outcome);
 
+/// A failed row's description: the file's description, cut (between
+/// characters, never inside one) so that " (<ProgressTag>)" after it still
+/// fits the history column.
+std::string FailedRowDescription(const std::string& description, const ScriptOutcome& outcome);
+
 }  // namespace flyrun

@@ -81,5 +81,20 @@ TEST(ScriptOutcome, TheFailedRowsTagSaysHowFarTheScriptGot) {
             "interrupted after statement 2; 1-2 committed");
 }
 
+TEST(ScriptOutcome, TheFailedRowsDescriptionFitsItsColumnAndKeepsWholeCharacters) {
+  ScriptOutcome o = Outcome(End::kFailed, Mode::kAutocommit, 2, 3, 2);
+  EXPECT_EQ(FailedRowDescription("add users", o),
+            "add users (failed at statement 3; 1-2 committed)");
+  std::string tag = " (failed at statement 3; 1-2 committed)";
+  std::string long_text;
+  for (int i = 0; i < 200; ++i) long_text += "\xC3\xA9";  // "é", two bytes each
+  std::string d = FailedRowDescription(long_text, o);
+  ASSERT_GE(d.size(), tag.size());
+  EXPECT_EQ(d.substr(d.size() - tag.size()), tag);
+  std::string kept = d.substr(0, d.size() - tag.size());
+  EXPECT_EQ(kept.size() % 2, 0u) << "no character is cut in half";
+  EXPECT_EQ(kept.size() / 2 + tag.size(), 200u) << "exactly the column's 200 characters";
+}
+
 }  // namespace
 }  // namespace flyrun
