@@ -12,6 +12,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <future>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -129,21 +130,41 @@ RunResult Wait(const Background& process) {
 }
 
 RunResult WaitAtMost(const Background& process, std::chrono::milliseconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  int status = 0;
-  while (waitpid(process.pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() >= deadline) {
-      kill(process.pid, SIGKILL);
-      waitpid(process.pid, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  // A blocking waitpid on a thread of its own: the test wakes when the process
+  // ends, or at the deadline, never in between.
+  std::promise<int> ended;
+  std::future<int> status = ended.get_future();
+  std::thread waiter([&ended, pid = process.pid] {
+    int st = 0;
+    waitpid(pid, &st, 0);
+    ended.set_value(st);
+  });
+  if (status.wait_for(limit) == std::future_status::timeout) kill(process.pid, SIGKILL);
   RunResult r;
-  r.exit_code = ExitCodeOf(status);
+  r.exit_code = ExitCodeOf(status.get());
+  waiter.join();
   r.out = ReadFile(process.out_file);
   r.err = ReadFile(process.err_file);
   return r;
+}
+
+RunResult SignalAndWait(const Background& process, int signal, std::chrono::milliseconds limit,
+                        long long& elapsed_ms) {
+  auto start = std::chrono::steady_clock::now();
+  kill(process.pid, signal);
+  RunResult r = WaitAtMost(process, limit);
+  elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - start)
+                   .count();
+  return r;
+}
+
+::testing::AssertionResult ReachedOrKill(const Background& process,
+                                         const std::function<bool()>& condition,
+                                         const std::string& what) {
+  if (PollUntil(condition)) return ::testing::AssertionSuccess();
+  kill(process.pid, SIGKILL);
+  return ::testing::AssertionFailure() << "never reached: " << what << "\n" << Wait(process).err;
 }
 
 bool PollUntil(const std::function<bool()>& condition, std::chrono::milliseconds limit) {

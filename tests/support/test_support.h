@@ -1,5 +1,7 @@
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -39,11 +41,22 @@ RunResult Wait(const Background& process);
 /// after `limit`: a test of something that must end fails instead of hanging.
 RunResult WaitAtMost(const Background& process, std::chrono::milliseconds limit);
 
+/// Sends `signal` to the process and waits for it as WaitAtMost does;
+/// `elapsed_ms` is how long it took to end after the signal.
+RunResult SignalAndWait(const Background& process, int signal, std::chrono::milliseconds limit,
+                        long long& elapsed_ms);
+
 /// Polls `condition` every 20 ms until it holds or `limit` passes; returns
 /// whether it held. For observable states (a statement running on the server,
 /// a lock held, a file present): tests poll, never sleep and hope.
 bool PollUntil(const std::function<bool()>& condition,
                std::chrono::milliseconds limit = std::chrono::milliseconds(20000));
+
+/// PollUntil(condition); when it never holds, kills the process and fails
+/// with `what` and the process's stderr (for ASSERT_TRUE before a signal).
+::testing::AssertionResult ReachedOrKill(const Background& process,
+                                         const std::function<bool()>& condition,
+                                         const std::string& what);
 
 /// A fresh directory under the system temp dir, removed on destruction.
 class TempDir {

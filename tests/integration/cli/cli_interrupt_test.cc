@@ -32,10 +32,6 @@ constexpr char kLongStatement[] =
 // is killed so that a regression fails instead of hanging.
 constexpr milliseconds kHang{20000};
 
-long long Ms(steady_clock::duration d) {
-  return std::chrono::duration_cast<milliseconds>(d).count();
-}
-
 class CliInterrupt : public ::testing::Test {
  protected:
   TempDir dir;
@@ -70,14 +66,6 @@ class CliInterrupt : public ::testing::Test {
     }
     return false;
   }
-  // Sends `signal`, waits; returns the result and the milliseconds it took.
-  static RunResult Signal(const Background& bg, int signal, long long& elapsed_ms) {
-    auto start = steady_clock::now();
-    kill(bg.pid, signal);
-    RunResult r = WaitAtMost(bg, kHang);
-    elapsed_ms = Ms(steady_clock::now() - start);
-    return r;
-  }
 };
 
 TEST_F(CliInterrupt, SigtermDuringALongStatementOfATransactionalScriptRollsItBack) {
@@ -91,7 +79,7 @@ TEST_F(CliInterrupt, SigtermDuringALongStatementOfATransactionalScriptRollsItBac
   if (!in_tx) kill(bg.pid, SIGKILL);
   ASSERT_TRUE(in_tx) << Wait(bg).err;
   long long ms = 0;
-  RunResult r = Signal(bg, SIGTERM, ms);
+  RunResult r = SignalAndWait(bg, SIGTERM, kHang, ms);
   std::cout << "SQLite, SIGTERM during a long statement in a transaction: exit " << r.exit_code
             << " after " << ms << " ms\n";
   EXPECT_EQ(r.exit_code, 130) << r.err;
@@ -112,7 +100,7 @@ TEST_F(CliInterrupt, SigintDuringALongStatementOutsideATransactionStopsIt) {
   if (!started) kill(bg.pid, SIGKILL);
   ASSERT_TRUE(started) << Wait(bg).err;
   long long ms = 0;
-  RunResult r = Signal(bg, SIGINT, ms);
+  RunResult r = SignalAndWait(bg, SIGINT, kHang, ms);
   std::cout << "SQLite, SIGINT during a long statement outside a transaction: exit " << r.exit_code
             << " after " << ms << " ms\n";
   EXPECT_EQ(r.exit_code, 130) << r.err;
@@ -132,7 +120,7 @@ TEST_F(CliInterrupt, SignalOutsideATransactionRecordsAFailedRowAndMigrateAsksFor
   if (!started) kill(bg.pid, SIGKILL);
   ASSERT_TRUE(started) << Wait(bg).err;
   long long ms = 0;
-  RunResult r = Signal(bg, SIGTERM, ms);
+  RunResult r = SignalAndWait(bg, SIGTERM, kHang, ms);
   ASSERT_EQ(r.exit_code, 130) << r.err;
   EXPECT_FALSE(TableExists("y"));
   EXPECT_EQ(Count("SELECT count(*) FROM flyrun_schema_history WHERE version = '1'"), 1);
@@ -156,7 +144,7 @@ TEST_F(CliInterrupt, SignalWhileTheDatabaseIsBusyExits130AtOnce) {
   if (!waiting) kill(bg.pid, SIGKILL);
   ASSERT_TRUE(waiting) << Wait(bg).err;
   long long ms = 0;
-  RunResult r = Signal(bg, SIGTERM, ms);
+  RunResult r = SignalAndWait(bg, SIGTERM, kHang, ms);
   std::cout << "SQLite, SIGTERM while the database is busy: exit " << r.exit_code << " after " << ms
             << " ms\n";
   EXPECT_EQ(r.exit_code, 130) << r.err;
@@ -194,7 +182,7 @@ TEST_F(CliInterrupt, SignalWhileWaitingForTheLockExits130AndAppliesNothing) {
   if (!waiting) kill(bg.pid, SIGKILL);
   ASSERT_TRUE(waiting) << Wait(bg).err;
   long long ms = 0;
-  RunResult r = Signal(bg, SIGTERM, ms);
+  RunResult r = SignalAndWait(bg, SIGTERM, kHang, ms);
   std::cout << "SQLite, SIGTERM while waiting for the lock: exit " << r.exit_code << " after " << ms
             << " ms\n";
   EXPECT_EQ(r.exit_code, 130) << r.err;
@@ -214,7 +202,7 @@ TEST_F(CliInterrupt, ExecInterruptedWhileWaitingForTheLockNeverStartsTheApp) {
   if (!waiting) kill(bg.pid, SIGKILL);
   ASSERT_TRUE(waiting) << Wait(bg).err;
   long long ms = 0;
-  RunResult r = Signal(bg, SIGINT, ms);
+  RunResult r = SignalAndWait(bg, SIGINT, kHang, ms);
   EXPECT_EQ(r.exit_code, 130) << r.err;
   EXPECT_LT(ms, 5000);
   EXPECT_FALSE(fs::exists(dir.path() / "started"));

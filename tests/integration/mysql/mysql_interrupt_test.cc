@@ -48,16 +48,8 @@ class MysqlInterrupt : public ::testing::Test {
                            db_->name() + "' AND TABLE_NAME = '" + table + "'") != "0";
   }
   ::testing::AssertionResult Reached(const Background& bg, const std::string& prefix) const {
-    if (PollUntil([&] { return Running(prefix); })) return ::testing::AssertionSuccess();
-    kill(bg.pid, SIGKILL);
-    return ::testing::AssertionFailure() << "never ran: " << prefix << "\n" << Wait(bg).err;
-  }
-  static RunResult Signal(const Background& bg, int signal, long long& elapsed_ms) {
-    auto start = steady_clock::now();
-    kill(bg.pid, signal);
-    RunResult r = WaitAtMost(bg, kHang);
-    elapsed_ms = std::chrono::duration_cast<milliseconds>(steady_clock::now() - start).count();
-    return r;
+    return ReachedOrKill(
+        bg, [&] { return Running(prefix); }, prefix);
   }
   void ExpectTheSleepIsGone() const {
     EXPECT_TRUE(PollUntil([&] { return !Running("SELECT SLEEP"); }, milliseconds(5000)))
@@ -76,7 +68,7 @@ TEST_F(MysqlInterrupt, SigtermDuringALongStatementKillsItOnTheServer) {
   Background bg = StartFlyrun(Args({"migrate"}), dir_.path());
   ASSERT_TRUE(Reached(bg, "SELECT SLEEP"));
   long long ms = 0;
-  RunResult r = Signal(bg, SIGTERM, ms);
+  RunResult r = SignalAndWait(bg, SIGTERM, kHang, ms);
   std::cout << "MariaDB, SIGTERM during SLEEP(30): exit " << r.exit_code << " after " << ms
             << " ms\n";
   RecordProperty("sigterm_during_sleep_ms", std::to_string(ms));
@@ -95,7 +87,7 @@ TEST_F(MysqlInterrupt, SigintDuringALongStatementOfATransactionalScriptKillsIt) 
   Background bg = StartFlyrun(Args({"migrate"}), dir_.path());
   ASSERT_TRUE(Reached(bg, "SELECT SLEEP"));
   long long ms = 0;
-  RunResult r = Signal(bg, SIGINT, ms);
+  RunResult r = SignalAndWait(bg, SIGINT, kHang, ms);
   std::cout << "MariaDB, SIGINT during SLEEP(30) after an INSERT: exit " << r.exit_code << " after "
             << ms << " ms\n";
   EXPECT_EQ(130, r.exit_code) << r.err;
@@ -110,7 +102,7 @@ TEST_F(MysqlInterrupt, SignalDuringALongStatementRecordsAFailedRowAndMigrateAsks
   Background bg = StartFlyrun(Args({"migrate"}), dir_.path());
   ASSERT_TRUE(Reached(bg, "SELECT SLEEP"));
   long long ms = 0;
-  RunResult r = Signal(bg, SIGTERM, ms);
+  RunResult r = SignalAndWait(bg, SIGTERM, kHang, ms);
   ASSERT_EQ(130, r.exit_code) << r.err;
   EXPECT_FALSE(TableExists("y"));
   auto rows = MysqlQuery(db_->url(),
@@ -133,14 +125,14 @@ TEST_F(MysqlInterrupt, SignalWhileWaitingForTheLockExits130AndAppliesNothing) {
   Background waiter = StartFlyrun(Args({"migrate", "--lock-timeout", "60s"}), dir_.path());
   ASSERT_TRUE(Reached(waiter, "SELECT GET_LOCK"));
   long long ms = 0;
-  RunResult r = Signal(waiter, SIGTERM, ms);
+  RunResult r = SignalAndWait(waiter, SIGTERM, kHang, ms);
   std::cout << "MariaDB, SIGTERM while waiting in GET_LOCK: exit " << r.exit_code << " after " << ms
             << " ms\n";
   EXPECT_EQ(130, r.exit_code) << r.err;
   EXPECT_LT(ms, 5000);
   EXPECT_TRUE(Running("SELECT SLEEP")) << "the holder goes on";
 
-  RunResult h = Signal(holder, SIGTERM, ms);
+  RunResult h = SignalAndWait(holder, SIGTERM, kHang, ms);
   EXPECT_EQ(130, h.exit_code) << h.err;
   ExpectTheSleepIsGone();
   EXPECT_FALSE(TableExists("a"));

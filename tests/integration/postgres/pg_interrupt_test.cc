@@ -54,16 +54,8 @@ class PgInterrupt : public ::testing::Test {
   }
   // Waits for `sql` to hold; kills `bg` and fails the test when it does not.
   ::testing::AssertionResult Reached(const Background& bg, const std::string& sql) const {
-    if (PollUntil([&] { return Holds(sql); })) return ::testing::AssertionSuccess();
-    kill(bg.pid, SIGKILL);
-    return ::testing::AssertionFailure() << "never reached: " << sql << "\n" << Wait(bg).err;
-  }
-  static RunResult Signal(const Background& bg, int signal, long long& elapsed_ms) {
-    auto start = steady_clock::now();
-    kill(bg.pid, signal);
-    RunResult r = WaitAtMost(bg, kHang);
-    elapsed_ms = std::chrono::duration_cast<milliseconds>(steady_clock::now() - start).count();
-    return r;
+    return ReachedOrKill(
+        bg, [&] { return Holds(sql); }, sql);
   }
   void ExpectTheSleepIsGone() const {
     EXPECT_TRUE(PollUntil([&] { return !Holds(Running("pg_sleep")); }, milliseconds(5000)))
@@ -80,7 +72,7 @@ TEST_F(PgInterrupt, SigintDuringALongStatementOfATransactionalScriptRollsItBack)
   Background bg = StartFlyrun(Args({"migrate"}), dir_.path());
   ASSERT_TRUE(Reached(bg, Running("pg_sleep")));
   long long ms = 0;
-  RunResult r = Signal(bg, SIGINT, ms);
+  RunResult r = SignalAndWait(bg, SIGINT, kHang, ms);
   std::cout << "PostgreSQL, SIGINT during pg_sleep(30) in a transaction: exit " << r.exit_code
             << " after " << ms << " ms\n";
   EXPECT_EQ(130, r.exit_code) << r.err;
@@ -99,7 +91,7 @@ TEST_F(PgInterrupt, SigtermDuringALongStatementOutsideATransactionCancelsItOnThe
   Background bg = StartFlyrun(Args({"migrate"}), dir_.path());
   ASSERT_TRUE(Reached(bg, Running("pg_sleep")));
   long long ms = 0;
-  RunResult r = Signal(bg, SIGTERM, ms);
+  RunResult r = SignalAndWait(bg, SIGTERM, kHang, ms);
   std::cout << "PostgreSQL, SIGTERM during pg_sleep(30) outside a transaction: exit " << r.exit_code
             << " after " << ms << " ms\n";
   EXPECT_EQ(130, r.exit_code) << r.err;
@@ -115,7 +107,7 @@ TEST_F(PgInterrupt, SignalOutsideATransactionRecordsAFailedRowAndMigrateAsksForR
   Background bg = StartFlyrun(Args({"migrate"}), dir_.path());
   ASSERT_TRUE(Reached(bg, Running("pg_sleep")));
   long long ms = 0;
-  RunResult r = Signal(bg, SIGTERM, ms);
+  RunResult r = SignalAndWait(bg, SIGTERM, kHang, ms);
   ASSERT_EQ(130, r.exit_code) << r.err;
   EXPECT_EQ("NULL", Regclass("y"));
   EXPECT_EQ("1", History("version = '1'"));
@@ -155,7 +147,7 @@ TEST_F(PgInterrupt, SignalDuringACopyCancelsIt) {
     Background bg = StartFlyrun(Args({"migrate"}), dir_.path());
     ASSERT_TRUE(Reached(bg, Running(c.running)));
     long long ms = 0;
-    RunResult r = Signal(bg, SIGTERM, ms);
+    RunResult r = SignalAndWait(bg, SIGTERM, kHang, ms);
     std::cout << "PostgreSQL, SIGTERM during " << c.what << ": exit " << r.exit_code << " after "
               << ms << " ms\n";
     EXPECT_EQ(130, r.exit_code) << r.err;
@@ -174,14 +166,14 @@ TEST_F(PgInterrupt, SignalWhileWaitingForTheLockExits130AndAppliesNothing) {
   Background waiter = StartFlyrun(Args({"migrate", "--lock-timeout", "60s"}), dir_.path());
   ASSERT_TRUE(Reached(waiter, PollingTheLock()));
   long long ms = 0;
-  RunResult r = Signal(waiter, SIGTERM, ms);
+  RunResult r = SignalAndWait(waiter, SIGTERM, kHang, ms);
   std::cout << "PostgreSQL, SIGTERM while waiting for the lock: exit " << r.exit_code << " after "
             << ms << " ms\n";
   EXPECT_EQ(130, r.exit_code) << r.err;
   EXPECT_LT(ms, 5000);
   EXPECT_TRUE(Holds(Running("pg_sleep"))) << "the holder goes on";
 
-  RunResult h = Signal(holder, SIGTERM, ms);
+  RunResult h = SignalAndWait(holder, SIGTERM, kHang, ms);
   EXPECT_EQ(130, h.exit_code) << h.err;
   ExpectTheSleepIsGone();
   EXPECT_EQ("NULL", Regclass("a"));
@@ -195,12 +187,12 @@ TEST_F(PgInterrupt, ExecInterruptedWhileWaitingForTheLockNeverStartsTheApp) {
       Args({"exec", "--lock-timeout", "60s", "--", "sh", "-c", "touch started"}), dir_.path());
   ASSERT_TRUE(Reached(app, PollingTheLock()));
   long long ms = 0;
-  RunResult r = Signal(app, SIGINT, ms);
+  RunResult r = SignalAndWait(app, SIGINT, kHang, ms);
   EXPECT_EQ(130, r.exit_code) << r.err;
   EXPECT_LT(ms, 5000);
   EXPECT_FALSE(std::filesystem::exists(dir_.path() / "started"));
 
-  RunResult h = Signal(holder, SIGTERM, ms);
+  RunResult h = SignalAndWait(holder, SIGTERM, kHang, ms);
   EXPECT_EQ(130, h.exit_code) << h.err;
   EXPECT_FALSE(std::filesystem::exists(dir_.path() / "started"));
 }
