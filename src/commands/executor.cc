@@ -215,9 +215,11 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
     outcome.total = outcome.stopped_at + CountRemaining(*source);
 
   std::string progress = Progress(outcome);
+  HistoryEntry entry = RecordFor(outcome);
+  bool needs_repair = run.record && entry == HistoryEntry::kFailed;
   std::string recorded;
   std::string record_error;
-  if (RecordFor(outcome) == HistoryEntry::kFailed && run.record) {
+  if (needs_repair) {
     row.success = false;
     row.execution_time = elapsed_ms();
     row.description = FailedRowDescription(m.description, outcome);
@@ -237,14 +239,13 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
       " and run `flyrun repair` then `flyrun migrate` - or finish it by hand and run `flyrun "
       "repair --mark-applied " +
       version + "`";
-  bool needs_repair = run.record && RecordFor(outcome) == HistoryEntry::kFailed;
 
   if (outcome.end == End::kInterrupted) {
     std::string where = outcome.stopped_at > 0
                             ? " at statement " + std::to_string(outcome.stopped_at) + " (line " +
                                   std::to_string(st.line) + ", cancelled on the server)"
                             : "";
-    std::string what = RecordFor(outcome) == HistoryEntry::kNone
+    std::string what = entry == HistoryEntry::kNone
                            ? "; " + (outcome.mode == Mode::kCallerRollsBack
                                          ? progress
                                          : std::string("rolled back, nothing recorded"))
