@@ -2,10 +2,12 @@
 
 #include <chrono>
 #include <ctime>
+#include <sstream>
 
 #include "checksum/checksum.h"
 #include "core/error.h"
 #include "driver/factory.h"
+#include "parse/statement_source.h"
 #include "scan/scanner.h"
 
 namespace flyrun {
@@ -55,6 +57,29 @@ void RetryConnectingFor(Config& config, std::chrono::milliseconds timeout) {
   config.connect_deadline = timeout;
 }
 
+namespace {
+
+/// The configured init_sql as statements, split by the URL's dialect as a script
+/// would be (placeholders are not replaced: the session does not exist yet).
+std::vector<std::string> SplitInitSql(const Config& config) {
+  SplitOptions split;
+  split.dialect = DialectOfUrl(config.url);
+  split.replace_placeholders = false;
+  std::vector<std::string> out;
+  try {
+    StatementSource source(std::make_unique<std::istringstream>(config.init_sql), "init_sql",
+                           split);
+    Statement statement;
+    while (source.Next(statement)) out.push_back(std::move(statement.sql));
+  } catch (const Error& e) {
+    if (e.code() != ExitCode::kValidation) throw;
+    throw UsageError(std::string(e.what()), "check the init_sql setting");
+  }
+  return out;
+}
+
+}  // namespace
+
 ConnectionOptions ConnectionOptionsFor(const Config& config) {
   ConnectionOptions o;
   o.url = config.url;
@@ -62,7 +87,7 @@ ConnectionOptions ConnectionOptionsFor(const Config& config) {
   o.password = config.password;
   o.schema = config.schema;
   o.table = config.table;
-  o.init_sql = config.init_sql;
+  if (!config.init_sql.empty()) o.init_sql = SplitInitSql(config);
   o.connect_retries = config.connect_retries;
   o.connect_retry_interval = config.connect_retry_interval;
   o.connect_timeout = config.connect_timeout;

@@ -6,23 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "parse/statement.h"
+#include "core/dialect.h"
+#include "core/statement.h"
+#include "history/applied_migration.h"
 
 namespace flyrun {
-
-/// One row of the history table (SPEC 7).
-struct AppliedMigration {
-  int installed_rank = 0;
-  std::optional<std::string> version;  ///< NULL for repeatables
-  std::string description;
-  std::string type;  ///< "SQL", "UNDO_SQL", "BASELINE"
-  std::string script;
-  std::optional<std::string> checksum;
-  std::string installed_by;
-  std::string installed_on;  ///< "YYYY-MM-DD HH:MM:SS" as the database returns it
-  int execution_time = 0;    ///< milliseconds
-  bool success = true;
-};
 
 /// How to reach the database. The password never appears in messages.
 struct ConnectionOptions {
@@ -32,7 +20,9 @@ struct ConnectionOptions {
   std::string schema;    ///< schema (PostgreSQL) / database (MySQL) of the history table;
                          ///< empty = the connection's default
   std::string table = "flyrun_schema_history";
-  std::string init_sql;  ///< run right after connecting
+  /// Statements run right after connecting, in order. The caller splits the
+  /// configured `init_sql` with the dialect's splitter: drivers do not parse SQL.
+  std::vector<std::string> init_sql;
   int connect_retries = 0;
   std::chrono::milliseconds connect_retry_interval{1000};
   std::chrono::milliseconds connect_timeout{10000};

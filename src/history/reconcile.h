@@ -7,7 +7,7 @@
 
 #include "core/issue.h"
 #include "core/version.h"
-#include "driver/driver.h"
+#include "history/applied_migration.h"
 #include "scan/migration.h"
 
 namespace flyrun {

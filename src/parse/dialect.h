@@ -2,7 +2,8 @@
 
 #include <cstdint>
 
-#include "parse/statement.h"
+#include "core/dialect.h"
+#include "core/statement.h"
 
 namespace flyrun::parse {
 

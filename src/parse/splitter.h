@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "parse/dialect.h"
-#include "parse/statement.h"
+#include "core/statement.h"
 #include "parse/statement_source.h"
 
 namespace flyrun::parse {

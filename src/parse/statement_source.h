@@ -6,8 +6,9 @@
 #include <memory>
 #include <string>
 
+#include "core/dialect.h"
 #include "core/issue.h"
-#include "parse/statement.h"
+#include "core/statement.h"
 
 namespace flyrun {
 

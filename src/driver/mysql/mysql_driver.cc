@@ -14,7 +14,6 @@
 #include "driver/mysql/mysql_session.h"
 #include "driver/mysql/mysql_sql.h"
 #include "driver/mysql/mysql_url.h"
-#include "parse/statement_source.h"
 
 namespace flyrun {
 namespace {
@@ -384,13 +383,10 @@ class MysqlDriver : public Driver {
     return session_->Scalar(sql);
   }
 
-  void RunInitSql(const std::string& init_sql) {
-    SplitOptions split;
-    split.dialect = Dialect::kMysql;
-    split.replace_placeholders = false;
-    StatementSource source(std::make_unique<std::istringstream>(init_sql), "init_sql", split);
-    Statement statement;
-    while (source.Next(statement)) {
+  void RunInitSql(const std::vector<std::string>& init_sql) {
+    for (const auto& sql : init_sql) {
+      Statement statement;
+      statement.sql = sql;
       try {
         Execute(statement);
       } catch (const Error& e) {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "parse/statement.h"
+#include "core/statement.h"
 
 namespace flyrun::pg {
 

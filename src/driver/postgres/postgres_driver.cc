@@ -255,7 +255,7 @@ PostgresDriver::PostgresDriver(const ConnectionOptions& options) : table_(option
 
   if (!options.init_sql.empty()) {
     try {
-      s_->Exec(options.init_sql);
+      for (const auto& sql : options.init_sql) s_->Exec(sql);
     } catch (const Error& e) {
       if (e.code() != ExitCode::kMigrationFailed) throw;
       Error err(ExitCode::kUsage, "init_sql failed: " + std::string(e.what()), e.hint());

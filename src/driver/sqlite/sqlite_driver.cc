@@ -100,7 +100,7 @@ class SqliteDriver : public Driver {
     // SQLite's documented table rebuild (CREATE new, copy, DROP old, RENAME)
     // would otherwise delete every child row through ON DELETE CASCADE.
     // Users who want enforcement say so in init_sql.
-    if (!options.init_sql.empty()) Run(options.init_sql);
+    for (const auto& sql : options.init_sql) Run(sql);
   }
 
   Dialect dialect() const override { return Dialect::kSqlite; }

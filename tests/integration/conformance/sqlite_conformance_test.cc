@@ -67,7 +67,7 @@ bool OrphanRefusedAfterClean(const std::string& init_sql) {
   flyrun::test::TempDir dir;
   ConnectionOptions o;
   o.url = "sqlite://" + (dir.path() / "fk.db").string();
-  o.init_sql = init_sql;
+  if (!init_sql.empty()) o.init_sql = {init_sql};
   auto driver = flyrun::OpenDriver(o);
   driver->EnsureHistoryTable();
   driver->Execute(Sql("CREATE TABLE p (id INTEGER PRIMARY KEY)"));

@@ -337,19 +337,19 @@ TEST_F(MysqlDriverTest, UrlWithoutDatabaseNeedsASchema) {
 
 TEST_F(MysqlDriverTest, InitSqlRunsEachStatement) {
   ConnectionOptions options;
-  options.init_sql = "SET SESSION sql_mode = 'ANSI_QUOTES'; SET @flyrun_x = 1";
+  options.init_sql = {"SET SESSION sql_mode = 'ANSI_QUOTES'", "SET @flyrun_x = 1"};
   auto d = Open(url(), options);
   d->Execute(Stmt("CREATE TABLE \"quoted\" (\"id\" INT)"));
   d->EnsureHistoryTable();  // history SQL works in ANSI_QUOTES mode
   d->InsertHistory(Row("1", "it's"));
   EXPECT_EQ(d->ReadHistory().at(0).description, "it's");
 
-  options.init_sql = "SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES'";
+  options.init_sql = {"SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES'"};
   auto n = Open(url(), options);
   n->InsertHistory(Row("2", "back\\slash 'q'"));
   EXPECT_EQ(n->ReadHistory().at(1).description, "back\\slash 'q'");
 
-  options.init_sql = "SET nonsense = 1";
+  options.init_sql = {"SET nonsense = 1"};
   Error e = ExpectError([&] { Open(url(), options); });
   EXPECT_EQ(e.code(), ExitCode::kUsage);
   EXPECT_TRUE(Contains(e.what(), "init_sql")) << e.what();

@@ -212,13 +212,13 @@ TEST_F(PgDriver, UriParametersPassThroughToLibpq) {
 
 TEST_F(PgDriver, InitSqlRunsAfterConnecting) {
   ConnectionOptions o = Options();
-  o.init_sql = "SET application_name = 'from_init'; SET work_mem = '7MB'";
+  o.init_sql = {"SET application_name = 'from_init'", "SET work_mem = '7MB'"};
   auto d = OpenDriver(o);
   d->Execute(
       Sql("DO $$ BEGIN IF current_setting('application_name') <> 'from_init' OR "
           "current_setting('work_mem') <> '7MB' THEN RAISE EXCEPTION 'init_sql'; "
           "END IF; END $$"));
-  o.init_sql = "SET no_such_setting_at_all = 1";
+  o.init_sql = {"SET no_such_setting_at_all = 1"};
   Error e = Catch([&] { OpenDriver(o); });
   EXPECT_EQ(ExitCode::kUsage, e.code());
   EXPECT_NE(std::string::npos, std::string(e.what()).find("init_sql")) << e.what();

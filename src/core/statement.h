@@ -4,8 +4,6 @@
 
 namespace flyrun {
 
-enum class Dialect { kPostgres, kMysql, kSqlite };
-
 /// Pulls the data lines of a `COPY ... FROM stdin` statement, in chunks, up to
 /// (not including) the terminating "\." line. Data is never held whole.
 class CopyData {
