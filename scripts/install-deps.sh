@@ -10,7 +10,8 @@ pkgs=(build-essential cmake pkg-config git
       libgtest-dev libgmock-dev libbenchmark-dev sqlite3)
 case "$what" in
   build) ;;
-  test) pkgs+=(postgresql postgresql-client mariadb-server mariadb-client clang libclang-rt-14-dev) ;;
+  test) pkgs+=(postgresql postgresql-client mariadb-server mariadb-client clang libclang-rt-14-dev
+              libpg-query-dev) ;;
   bench) pkgs+=(postgresql postgresql-client mariadb-server mariadb-client hyperfine time) ;;
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac
