@@ -39,12 +39,12 @@ TEST_F(ValidateOffline, ReportsEveryProblemOfEveryLocationAtOnce) {
   dir.Write("b/V4__placeholder.sql", "SELECT 1;\n\nINSERT INTO t VALUES ('${missing}');\n");
   auto r = RunFlyrun({"--locations", "a,b", "validate"}, dir.path());
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
-  EXPECT_TRUE(Has(r.out, "a/V1_bad.sql\n  error[malformed-name]")) << r.out;
-  EXPECT_TRUE(Has(r.out, "b/V2__two.sql\n  error[duplicate-version]")) << r.out;
-  EXPECT_TRUE(Has(r.out, "b/U7__orphan.sql\n  error[orphan-undo]")) << r.out;
-  EXPECT_TRUE(Has(r.out, "b/V3__string.sql\n  2:8: error[unterminated]")) << r.out;
+  EXPECT_TRUE(Has(r.out, "a/V1_bad.sql: error[malformed-name]")) << r.out;
+  EXPECT_TRUE(Has(r.out, "b/V2__two.sql: error[duplicate-version]")) << r.out;
+  EXPECT_TRUE(Has(r.out, "b/U7__orphan.sql: error[orphan-undo]")) << r.out;
+  EXPECT_TRUE(Has(r.out, "b/V3__string.sql:2:8: error[unterminated]")) << r.out;
   EXPECT_TRUE(Has(r.out,
-                  "b/V4__placeholder.sql\n  3:24: error[unknown-placeholder]: "
+                  "b/V4__placeholder.sql:3:24: error[unknown-placeholder]: "
                   "unknown placeholder ${missing}"))
       << r.out;
   EXPECT_TRUE(Has(r.out, "5 problems found")) << r.out;
@@ -72,9 +72,9 @@ TEST_F(ValidateOffline, ANonTransactionalStatementInATransactionalScript) {
   auto r = Validate({"--dialect", "postgresql"});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_TRUE(Has(r.out,
-                  "sql/V2__index.sql\n  3:3: error[non-transactional-statement]: CREATE "
+                  "sql/V2__index.sql:3:3: error[non-transactional-statement]: CREATE "
                   "INDEX CONCURRENTLY cannot run inside a transaction, and V2__index.sql "
-                  "runs in one\n    hint: put `-- flyrun:transaction=false` on the first "
+                  "runs in one\n  hint: put `-- flyrun:transaction=false` on the first "
                   "line of V2__index.sql"))
       << r.out;
   EXPECT_FALSE(Has(r.out, "V3__index.sql")) << r.out;
@@ -98,12 +98,13 @@ TEST_F(ValidateOffline, TransactionControlInATransactionalScript) {
   auto r = Validate({});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_TRUE(Has(r.out,
-                  "sql/V1__tx.sql\n  2:1: error[transaction-control]: BEGIN in V1__tx.sql, which "
-                  "flyrun runs in its own transaction\n    hint: remove it (flyrun begins and "
+                  "sql/V1__tx.sql:2:1: error[transaction-control]: BEGIN in V1__tx.sql, which "
+                  "flyrun runs in its own transaction\n  hint: remove it (flyrun begins and "
                   "commits the transaction), or put `-- flyrun:transaction=false` on the first "
                   "line of V1__tx.sql"))
       << r.out;
-  EXPECT_TRUE(Has(r.out, "  4:3: error[transaction-control]: COMMIT in V1__tx.sql")) << r.out;
+  EXPECT_TRUE(Has(r.out, "sql/V1__tx.sql:4:3: error[transaction-control]: COMMIT in V1__tx.sql"))
+      << r.out;
   EXPECT_FALSE(Has(r.out, "V2__own.sql")) << r.out;
   EXPECT_FALSE(Has(r.out, "V3__trigger.sql")) << r.out;
   EXPECT_TRUE(Has(r.out, "2 problems found")) << r.out;
@@ -126,9 +127,9 @@ TEST_F(ValidateOffline, PragmaForeignKeysInATransactionIsAWarningOnly) {
   auto r = Validate({"--dialect", "sqlite"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_TRUE(Has(r.out,
-                  "sql/V2__rebuild.sql\n  1:1: warning[pragma-in-transaction]: PRAGMA "
+                  "sql/V2__rebuild.sql:1:1: warning[pragma-in-transaction]: PRAGMA "
                   "foreign_keys has no effect here: SQLite ignores it inside a transaction, and "
-                  "V2__rebuild.sql runs in one\n    hint: put `-- flyrun:transaction=false` on "
+                  "V2__rebuild.sql runs in one\n  hint: put `-- flyrun:transaction=false` on "
                   "the first line of V2__rebuild.sql to run a table rebuild with foreign keys off"))
       << r.out;
   EXPECT_FALSE(Has(r.out, "V3__rebuild.sql")) << r.out;
@@ -163,7 +164,7 @@ TEST_F(ValidateOffline, NulByteNamesFileLineAndColumn) {
             std::string("CREATE TABLE t (id INT);\ndelete from t \0 where id = 5;\n", 55));
   auto r = Validate({});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
-  EXPECT_TRUE(Has(r.out, "sql/V1__nul.sql\n  2:15: error[nul-byte]: NUL byte\n")) << r.out;
+  EXPECT_TRUE(Has(r.out, "sql/V1__nul.sql:2:15: error[nul-byte]: NUL byte\n")) << r.out;
 }
 
 TEST_F(ValidateOffline, ValuesLongerThanTheHistoryColumns) {
@@ -185,8 +186,8 @@ TEST_F(ValidateOffline, UndoCoverageWhenRequired) {
   auto flag = Validate({"--undo-required"});
   EXPECT_EQ(flag.exit_code, 3) << flag.out << flag.err;
   EXPECT_TRUE(Has(flag.out,
-                  "sql/sub/V2__b.sql\n  error[missing-undo]: sql/sub/V2__b.sql has no "
-                  "undo file, and undo_required is set\n    hint: add sql/sub/U2__b.sql"))
+                  "sql/sub/V2__b.sql: error[missing-undo]: sql/sub/V2__b.sql has no "
+                  "undo file, and undo_required is set\n  hint: add sql/sub/U2__b.sql"))
       << flag.out;
   EXPECT_TRUE(Has(flag.out, "1 problem found")) << flag.out;
 
