@@ -75,6 +75,11 @@ SplitOptions SplitOptionsFor(const Config& config, Dialect dialect);
 /// ReconcileOptions from config (target parsed; Error(kUsage) when malformed).
 ReconcileOptions ReconcileOptionsFor(const Config& config);
 
+/// For commands that change the database: when the history holds rows flyrun
+/// cannot read (Plan::unusable_rows), prints them and throws Error(kValidation),
+/// whatever validate_on_migrate says.
+void RefuseUnusableHistory(const CommandContext& ctx, const Plan& plan);
+
 /// Prints issues in the chosen format; text goes grouped by file.
 void PrintIssues(const CommandContext& ctx, const Issues& issues);
 
