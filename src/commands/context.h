@@ -27,7 +27,6 @@ struct CommandContext {
   bool offline = false;         ///< validate: files only
   bool dry_run = false;
   bool json_logs = false;       ///< stderr carries one JSON object per line
-  std::string dialect;          ///< validate without a URL: "postgresql", "mysql", "sqlite"
   std::string base;             ///< validate: git revision to compare with (--base)
   std::string new_description;  ///< new: the description argument
   std::chrono::milliseconds wait_timeout{60000};  ///< wait, exec: how long to wait

@@ -210,5 +210,85 @@ TEST_F(ValidateOffline, SarifAndGithubAreForValidateOnly) {
   }
 }
 
+size_t Occurrences(const std::string& text, const std::string& part) {
+  size_t n = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+// The dialect key (flag > FLYRUN_DIALECT > file) picks the lexical rules of
+// validate without a URL. A '#' comment is one only in MySQL; CREATE INDEX
+// CONCURRENTLY cannot run in a transaction only in PostgreSQL.
+TEST_F(ValidateOffline, TheDialectKeyChoosesTheRulesWithoutAUrl) {
+  dir.Write("sql/V1__a.sql", "# it's a MySQL comment\nCREATE TABLE a (id INT);\n");
+  dir.Write("sql/V2__b.sql", "CREATE INDEX CONCURRENTLY a_id ON a (id);\n");
+  auto none = Validate({});
+  EXPECT_EQ(none.exit_code, 3) << none.out << none.err;
+  EXPECT_TRUE(Has(none.out, "sql/V1__a.sql:1:5: error[unterminated]")) << none.out;
+
+  for (const char* mysql : {"mysql", "mariadb", "MySQL"}) {
+    auto r = Validate({"--dialect", mysql});
+    EXPECT_EQ(r.exit_code, 0) << mysql << r.out << r.err;
+    EXPECT_EQ(Validate({}, {{"FLYRUN_DIALECT", mysql}}).exit_code, 0) << mysql;
+  }
+  for (const char* pg : {"postgresql", "postgres"}) {
+    auto r = Validate({"--dialect", pg});
+    EXPECT_EQ(r.exit_code, 3) << pg << r.out << r.err;
+    EXPECT_TRUE(Has(r.out, "sql/V2__b.sql:1:1: error[non-transactional-statement]")) << r.out;
+  }
+
+  dir.Write("flyrun.yaml", "dialect: mysql\n");
+  EXPECT_EQ(Validate({}).exit_code, 0);
+  EXPECT_EQ(Validate({}, {{"FLYRUN_DIALECT", "sqlite"}}).exit_code, 3);  // env over file
+  auto flag = Validate({"--dialect", "mysql"}, {{"FLYRUN_DIALECT", "sqlite"}});
+  EXPECT_EQ(flag.exit_code, 0) << flag.out;  // flag over env
+  EXPECT_FALSE(Has(flag.err, "warning")) << flag.err;
+}
+
+TEST_F(ValidateOffline, AnUnknownDialectIsAConfigurationError) {
+  dir.Write("sql/V1__a.sql", "SELECT 1;\n");
+  auto flag = Validate({"--dialect", "oracle"});
+  EXPECT_EQ(flag.exit_code, 2) << flag.out << flag.err;
+  EXPECT_TRUE(Has(flag.err, "dialect: 'oracle' is not")) << flag.err;
+  EXPECT_TRUE(Has(flag.err, "postgresql")) << flag.err;
+  dir.Write("flyrun.yaml", "dialect: db2\n");
+  auto file = Validate({});
+  EXPECT_EQ(file.exit_code, 2) << file.err;
+  EXPECT_TRUE(Has(file.err, "'db2'")) << file.err;
+  EXPECT_TRUE(Has(file.err, "flyrun.yaml")) << file.err;
+}
+
+// Without a URL or a dialect the rules are a guess: said once, not per file.
+TEST_F(ValidateOffline, WithoutUrlOrDialectItWarnsOnce) {
+  dir.Write("sql/V1__a.sql", "SELECT 1;\n");
+  dir.Write("sql/V2__b.sql", "SELECT 2;\n");
+  dir.Write("sql/R__c.sql", "SELECT 3;\n");
+  auto r = Validate({});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(Occurrences(r.err, "warning"), 1u) << r.err;
+  EXPECT_TRUE(Has(r.err, "SQLite's rules")) << r.err;
+  EXPECT_TRUE(Has(r.err, "--dialect")) << r.err;
+  EXPECT_TRUE(Has(r.err, "FLYRUN_DIALECT")) << r.err;
+  EXPECT_TRUE(Has(r.err, "dialect:")) << r.err;
+  auto json = Validate({"--output", "json"});
+  EXPECT_EQ(Occurrences(json.err, "warning"), 1u) << json.err;
+  EXPECT_EQ(json.out.find("warning"), std::string::npos) << json.out;  // stdout stays JSON
+  EXPECT_FALSE(Has(Validate({"--dialect", "sqlite"}).err, "warning"));
+  EXPECT_FALSE(Has(Validate({"--offline"}, {{"FLYRUN_URL", "sqlite:x.db"}}).err, "warning"));
+}
+
+// With a URL, the URL's dialect is the one that runs the scripts: a dialect
+// setting that says otherwise is a mistake somewhere.
+TEST_F(ValidateOffline, ADialectThatContradictsTheUrlIsAnError) {
+  dir.Write("sql/V1__a.sql", "SELECT 1;\n");
+  std::map<std::string, std::string> pg = {{"FLYRUN_URL", "postgresql://localhost:1/none"}};
+  auto r = Validate({"--offline", "--dialect", "mysql"}, pg);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_TRUE(Has(r.err, "mysql")) << r.err;
+  EXPECT_TRUE(Has(r.err, "postgresql")) << r.err;
+  auto same = Validate({"--offline", "--dialect", "postgres"}, pg);
+  EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+}
+
 }  // namespace
 }  // namespace flyrun::test
