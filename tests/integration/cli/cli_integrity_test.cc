@@ -3,6 +3,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "sqlite_cli.h"
 #include "support/test_support.h"
 
@@ -85,6 +87,25 @@ TEST_F(CliIntegrity, AProblemLateInABigFirstScriptStillAppliesNothing) {
   EXPECT_FALSE(TableExists("big"));
   EXPECT_FALSE(TableExists("next"));
   EXPECT_EQ(Count("SELECT count(*) FROM flyrun_schema_history"), 0);
+}
+
+// A migration that cannot be read must stop the run: going on without it
+// would apply the versions around it and never this one.
+TEST_F(CliIntegrity, AnUnreadableMigrationStopsValidateAndMigrate) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/V3__c.sql", "CREATE TABLE c (id INT);\n");
+  std::filesystem::create_symlink(dir.path() / "gone.sql", dir.path() / "sql/V2__b.sql");
+  auto v = Run({"validate"});
+  EXPECT_EQ(v.exit_code, 3) << v.out << v.err;
+  EXPECT_NE(v.out.find("sql/V2__b.sql: error[migration-unreadable]: sql/V2__b.sql is a dangling "
+                       "symbolic link"),
+            std::string::npos)
+      << v.out;
+  auto m = Run({"migrate"});
+  EXPECT_EQ(m.exit_code, 3) << m.out << m.err;
+  EXPECT_NE((m.out + m.err).find("sql/V2__b.sql"), std::string::npos) << m.out << m.err;
+  EXPECT_FALSE(TableExists("a"));
+  EXPECT_FALSE(TableExists("c"));
 }
 
 // Rows that flyrun did not write and cannot read (another tool's, or edited by
