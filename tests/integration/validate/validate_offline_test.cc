@@ -62,6 +62,24 @@ TEST_F(ValidateOffline, AMissingLocationIsReported) {
   EXPECT_TRUE(Has(r.out, "error[location-missing]: location nowhere does not exist")) << r.out;
 }
 
+// One directory named several ways is one location: no file is a duplicate of itself.
+TEST_F(ValidateOffline, RepeatedAndNestedLocationsCountEachFileOnce) {
+  dir.Write("sql/V1__a.sql", "SELECT 1;\n");
+  dir.Write("sql/sub/V2__b.sql", "SELECT 2;\n");
+  std::string absolute = (dir.path() / "sql").string();
+  std::vector<std::string> spellings = {"sql,sql", "sql,./sql", "sql,sql/sub", "sql/sub,sql",
+                                        "sql," + absolute};
+  for (const std::string& locations : spellings) {
+    auto r = RunFlyrun({"--locations", locations, "validate", "--dialect", "sqlite"}, dir.path());
+    EXPECT_EQ(r.exit_code, 0) << locations << "\n" << r.out << r.err;
+    EXPECT_TRUE(Has(r.out, "Validated 2 migration files (offline): no problems")) << r.out;
+  }
+  dir.Write("sql/sub/V1__again.sql", "SELECT 3;\n");  // a different file: still a duplicate
+  auto dup = RunFlyrun({"--locations", "sql,sql/sub", "validate"}, dir.path());
+  EXPECT_EQ(dup.exit_code, 3) << dup.out;
+  EXPECT_TRUE(Has(dup.out, "sql/sub/V1__again.sql: error[duplicate-version]")) << dup.out;
+}
+
 TEST_F(ValidateOffline, ANonTransactionalStatementInATransactionalScript) {
   dir.Write("sql/V1__t.sql", "CREATE TABLE t (id INT);\n");
   dir.Write(
