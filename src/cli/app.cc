@@ -146,8 +146,10 @@ int RunApp(int argc, char** argv) {
   CLI::App* validate =
       add("validate", "check migration files (and the history when a URL is set)", RunValidate);
   validate->add_flag("--offline", ctx.offline, "check the files only, even when a URL is set");
-  validate->add_option("--dialect", ctx.dialect, "SQL dialect for offline checks without a URL")
-      ->check(CLI::IsMember({"postgresql", "postgres", "mysql", "mariadb", "sqlite"}));
+  g.options["dialect"] =
+      validate->add_option("--dialect", g.values["dialect"],
+                           "SQL dialect of the scripts when no URL is set: postgresql, mysql "
+                           "or sqlite (config dialect)");
   validate
       ->add_option("--base", ctx.base,
                    "git revision to compare the migration files with (e.g. origin/main)")

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "checksum/checksum.h"
+#include "commands/output.h"
 #include "core/error.h"
 #include "driver/factory.h"
 #include "parse/statement_source.h"
@@ -46,6 +47,24 @@ LoadedMigrations LoadMigrationsOrRefuse(const CommandContext& ctx) {
                 "fix the files named above; `flyrun validate` lists them too");
   }
   return loaded;
+}
+
+void RefuseUnusableHistory(const CommandContext& ctx, const Plan& plan) {
+  if (plan.unusable_rows.empty()) return;
+  Issues issues;
+  for (const Issue& i : plan.issues)
+    if (i.code == "history-row-not-understood") issues.push_back(i);
+  Error error(ExitCode::kValidation,
+              std::to_string(issues.size()) +
+                  " history row(s) that flyrun cannot read; refusing to change the database",
+              "fix or delete the rows named above; `flyrun validate` lists them too");
+  // JSON output keeps stdout one document: the rows travel in the error.
+  if (ctx.output == OutputFormat::kJson) {
+    for (const Issue& i : issues) error.detail += (error.detail.empty() ? "" : "\n") + IssueLine(i);
+  } else {
+    PrintIssues(ctx, issues);
+  }
+  throw error;
 }
 
 void RetryConnectingFor(Config& config, std::chrono::milliseconds timeout) {

@@ -27,7 +27,6 @@ struct CommandContext {
   bool offline = false;         ///< validate: files only
   bool dry_run = false;
   bool json_logs = false;       ///< stderr carries one JSON object per line
-  std::string dialect;          ///< validate without a URL: "postgresql", "mysql", "sqlite"
   std::string base;             ///< validate: git revision to compare with (--base)
   std::string new_description;  ///< new: the description argument
   std::chrono::milliseconds wait_timeout{60000};  ///< wait, exec: how long to wait
@@ -74,6 +73,11 @@ SplitOptions SplitOptionsFor(const Config& config, Dialect dialect);
 
 /// ReconcileOptions from config (target parsed; Error(kUsage) when malformed).
 ReconcileOptions ReconcileOptionsFor(const Config& config);
+
+/// For commands that change the database: when the history holds rows flyrun
+/// cannot read (Plan::unusable_rows), prints them and throws Error(kValidation),
+/// whatever validate_on_migrate says.
+void RefuseUnusableHistory(const CommandContext& ctx, const Plan& plan);
 
 /// Prints issues in the chosen format; text goes grouped by file.
 void PrintIssues(const CommandContext& ctx, const Issues& issues);

@@ -61,6 +61,7 @@ ExitCode RunMigrate(const CommandContext& ctx) {
   MaybeBaseline(*driver, config, history);
   if (config.baseline_on_migrate && history.empty()) history = driver->ReadHistory();
   Plan plan = Reconcile(loaded.migrations, history, ropts);
+  RefuseUnusableHistory(ctx, plan);
 
   if (!plan.failed.empty()) {
     const auto& f = plan.failed.front();

@@ -44,13 +44,30 @@ std::string NextVersion(const std::vector<ResolvedMigration>& migrations) {
   return Increment(first);
 }
 
-}  // namespace
+/// Longest file name most file systems take, in bytes (NAME_MAX).
+constexpr size_t kMaxFileNameBytes = 255;
 
-ExitCode RunNew(const CommandContext& ctx) {
-  const Config& config = ctx.config;
-  std::string description = ctx.new_description;
-  if (description.empty() || description.find('/') != std::string::npos) {
-    throw UsageError("new: give a description such as \"create users\"");
+/// The description as it goes into the file name (spaces as underscores,
+/// surrounding blanks dropped); throws a usage error saying why when no file
+/// name can carry it.
+std::string FileDescription(const std::string& given) {
+  size_t begin = given.find_first_not_of(" \t");
+  size_t end = given.find_last_not_of(" \t");
+  std::string description = begin == std::string::npos ? "" : given.substr(begin, end - begin + 1);
+  if (description.find_first_not_of(" _") == std::string::npos) {
+    throw UsageError("new: the description is blank",
+                     "give a description such as \"create users\"");
+  }
+  for (char c : description) {
+    if (c == '/' || c == '\\') {
+      throw UsageError(std::string("new: the description contains '") + c +
+                           "', which cannot be part of a file name",
+                       "leave out path separators; `new` creates files in the first location");
+    }
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+      throw UsageError("new: the description contains a control character (tab, line break, ...)",
+                       "use letters, digits, spaces and punctuation");
+    }
   }
   size_t characters = 0;
   for (unsigned char c : description) characters += (c & 0xC0) != 0x80;
@@ -62,13 +79,39 @@ ExitCode RunNew(const CommandContext& ctx) {
   }
   for (char& c : description)
     if (c == ' ') c = '_';
+  return description;
+}
+
+}  // namespace
+
+ExitCode RunNew(const CommandContext& ctx) {
+  const Config& config = ctx.config;
+  std::string description = FileDescription(ctx.new_description);
   ScanResult scan = ScanLocations(config.locations);
   std::string version = NextVersion(scan.migrations);
+  std::vector<std::string> names;
+  for (char prefix : {'V', 'U'}) {
+    std::string name = std::string(1, prefix) + version + "__" + description + ".sql";
+    if (name.size() > kMaxFileNameBytes) {
+      throw UsageError("new: " + name + " would be " + std::to_string(name.size()) +
+                           " bytes long, and a file name may have at most " +
+                           std::to_string(kMaxFileNameBytes) + " bytes",
+                       "use a shorter description");
+    }
+    // Whatever `new` writes, the scanner must take for the same migration.
+    NameParse parse = ParseMigrationName(name);
+    if (parse.outcome != NameParse::Outcome::kMigration) {
+      throw UsageError("new: " + name +
+                       " would not be a valid migration file name: " + parse.problem);
+    }
+    names.push_back(std::move(name));
+  }
   std::filesystem::path dir = config.locations.front();
   std::filesystem::create_directories(dir);
   std::vector<std::string> created;
-  for (char prefix : {'V', 'U'}) {
-    auto path = dir / (std::string(1, prefix) + version + "__" + description + ".sql");
+  for (const std::string& name : names) {
+    char prefix = name[0];
+    auto path = dir / name;
     if (std::filesystem::exists(path)) throw UsageError(path.string() + " already exists");
     std::ofstream out(path);
     out << (prefix == 'V' ? "-- " : "-- Undo of V" + version + ": ") << description << "\n";

@@ -57,6 +57,12 @@ std::string Location(const std::string& file, int line, int column) {
   return s;
 }
 
+std::string IssueLine(const Issue& issue) {
+  std::string where =
+      issue.file.empty() ? std::string("flyrun") : Location(issue.file, issue.line, issue.column);
+  return where + ": " + SeverityName(issue.severity) + "[" + issue.code + "]: " + issue.message;
+}
+
 std::string GithubEscape(const std::string& text, bool property) {
   std::string out;
   for (char c : text) {
@@ -99,7 +105,7 @@ void PrintIssues(const CommandContext& ctx, const Issues& issues) {
     }
     return;
   }
-  // Text: grouped by file, files in first-seen order.
+  // Text: one line per problem, those of a file together, files in first-seen order.
   std::vector<std::string> order;
   std::map<std::string, std::vector<const Issue*>> by_file;
   for (const auto& i : issues) {
@@ -107,13 +113,9 @@ void PrintIssues(const CommandContext& ctx, const Issues& issues) {
     by_file[i.file].push_back(&i);
   }
   for (const auto& f : order) {
-    out << (f.empty() ? std::string("(configuration)") : f) << '\n';
     for (const Issue* i : by_file[f]) {
-      std::string where = i->line ? std::to_string(i->line) : std::string();
-      if (i->line && i->column) where += ":" + std::to_string(i->column);
-      out << "  " << (where.empty() ? std::string() : where + ": ") << SeverityName(i->severity)
-          << "[" << i->code << "]: " << i->message << '\n';
-      if (!i->hint.empty()) out << "    hint: " << i->hint << '\n';
+      out << IssueLine(*i) << '\n';
+      if (!i->hint.empty()) out << "  hint: " << i->hint << '\n';
     }
   }
 }

@@ -62,8 +62,7 @@ void PreflightOrRefuse(const CommandContext& ctx, Driver& driver,
   for (const Issue& i : issues) {
     errors += i.severity == Severity::kError;
     if (!detail.empty()) detail += '\n';
-    detail += Location(i.file, i.line, i.column) + ": " + SeverityName(i.severity) + "[" + i.code +
-              "]: " + i.message;
+    detail += IssueLine(i);
   }
   Error error(ExitCode::kValidation,
               "validation failed: " + std::to_string(errors) +

@@ -22,6 +22,7 @@ ExitCode RunUndo(const CommandContext& ctx) {
   Driver* driver = &change.driver();
   driver->EnsureHistoryTable();
   Plan plan = Reconcile(loaded.migrations, driver->ReadHistory(), {});
+  RefuseUnusableHistory(ctx, plan);
   if (!plan.failed.empty()) {
     throw Error(ExitCode::kMigrationFailed, "a failed migration is recorded; refusing to undo",
                 "clean up by hand, then run `flyrun repair`");

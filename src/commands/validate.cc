@@ -8,20 +8,33 @@
 #include "commands/output.h"
 #include "commands/script_checks.h"
 #include "commands/validate_checks.h"
+#include "core/dialect_names.h"
 #include "core/error.h"
 #include "driver/factory.h"
 
 namespace flyrun {
 namespace {
 
-Dialect OfflineDialect(const CommandContext& ctx) {
-  if (!ctx.config.url.empty()) return DialectOfUrl(ctx.config.url);
-  if (ctx.dialect.empty()) return Dialect::kSqlite;
-  if (ctx.dialect == "postgresql" || ctx.dialect == "postgres") return Dialect::kPostgres;
-  if (ctx.dialect == "mysql" || ctx.dialect == "mariadb") return Dialect::kMysql;
-  if (ctx.dialect == "sqlite") return Dialect::kSqlite;
-  throw UsageError("--dialect: '" + ctx.dialect + "' is not a dialect",
-                   "use postgresql, mysql or sqlite");
+/// The rules the scripts are split with: the URL's dialect when a URL is set
+/// (a dialect setting that contradicts it is an error), else the dialect
+/// setting, else SQLite's rules, said once.
+Dialect ScriptDialect(const Config& config) {
+  if (!config.url.empty()) {
+    Dialect of_url = DialectOfUrl(config.url);
+    if (config.dialect && *config.dialect != of_url) {
+      throw UsageError(std::string("the dialect setting (") + DialectName(*config.dialect) +
+                           ") contradicts the URL, which is " + DialectName(of_url),
+                       "with a URL, validate uses the URL's dialect: make the dialect setting "
+                       "match or remove it (--dialect, FLYRUN_DIALECT, dialect: in flyrun.yaml)");
+    }
+    return of_url;
+  }
+  if (config.dialect) return *config.dialect;
+  spdlog::warn(
+      "no URL and no dialect configured: the scripts are checked with SQLite's rules, which "
+      "may misread PostgreSQL or MySQL syntax; set the dialect with --dialect, FLYRUN_DIALECT "
+      "or dialect: in flyrun.yaml (postgresql, mysql or sqlite)");
+  return Dialect::kSqlite;
 }
 
 /// Runs the splitter over every script: unterminated constructs, unknown
@@ -85,9 +98,7 @@ ExitCode RunValidate(const CommandContext& ctx) {
   bool offline = ctx.offline || config.url.empty();
   LoadedMigrations loaded = LoadMigrations(config);
   Issues issues = loaded.issues;
-  if (config.url.empty() && ctx.dialect.empty())
-    spdlog::debug("no URL: splitting with standard SQL rules (pass --dialect to choose)");
-  CheckScripts(ctx, OfflineDialect(ctx), loaded.migrations, issues);
+  CheckScripts(ctx, ScriptDialect(config), loaded.migrations, issues);
   if (config.undo_required) CheckUndoCoverage(loaded.migrations, issues);
   std::optional<BaseInfo> base;
   if (!ctx.base.empty()) base = CheckAgainstBase(ctx, loaded.migrations, issues);

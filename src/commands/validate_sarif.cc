@@ -23,6 +23,8 @@ constexpr RuleText kRules[] = {
     {"missing-undo", "A versioned migration has no undo file (undo_required)"},
     {"location-missing", "A configured location does not exist"},
     {"location-unreadable", "A directory under a location cannot be read"},
+    {"migration-unreadable",
+     "A file named like a migration is a dangling symlink, unreadable or not a regular file"},
     {"unterminated", "A string, quoted identifier, comment or block is not closed"},
     {"unknown-placeholder", "A ${name} placeholder has no value"},
     {"invalid-directive", "A -- flyrun: directive on the first line is not understood"},

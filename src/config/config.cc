@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config/config_internal.h"
+#include "core/dialect_names.h"
 #include "core/error.h"
 #include "core/version.h"
 
@@ -142,6 +143,9 @@ class Merger {
       config_.baseline_description = text;
     } else if (key == "init_sql") {
       config_.init_sql = text;
+    } else if (key == "dialect") {
+      config_.dialect = DialectNamed(Lower(Trim(text)));
+      if (!config_.dialect) BadValue(key, raw, "a dialect (use postgresql, mysql or sqlite)");
     } else if (key == "connect_retries") {
       auto count = config_internal::ParseCount(text);
       if (!count) BadValue(key, raw, "a whole number of retries (e.g. 10)");

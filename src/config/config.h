@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/dialect.h"
+
 namespace flyrun {
 
 /// Effective configuration (SPEC 4). Only the config module reads the
@@ -39,6 +41,9 @@ struct Config {
   bool clean_enabled = false;
   std::string init_sql;
   bool undo_required = false;  ///< validate: every versioned migration needs an undo file
+  /// validate without a URL: whose lexical rules split the scripts. Accepts
+  /// postgresql/postgres, mysql/mariadb, sqlite (any case).
+  std::optional<Dialect> dialect;
 
   std::string config_file;  ///< the file that was read, empty when none
   std::string env_name;     ///< the selected environment block, empty when none

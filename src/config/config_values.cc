@@ -165,6 +165,7 @@ const std::vector<std::string>& ConfigKeys() {
       "clean_enabled",
       "init_sql",
       "undo_required",
+      "dialect",
       "environments",
   };
   return keys;

@@ -57,6 +57,35 @@ struct VersionHistory {
   bool out_of_order = false;
 };
 
+/// The row Flyway writes first when it created the schema (rank 0, no
+/// version): history of the schema, not of a migration.
+constexpr std::string_view kSchemaType = "SCHEMA";
+
+/// Why flyrun cannot use a history row, or empty when it can.
+std::string NotUnderstood(const AppliedMigration& h) {
+  if (h.type == kSchemaType) return {};
+  if (h.type != "SQL" && h.type != "BASELINE" && h.type != "UNDO_SQL" && h.type != kDeleteType) {
+    return "has type '" + h.type + "', which flyrun does not understand";
+  }
+  if (h.version && !Version::parse(*h.version)) return "has a version flyrun cannot read";
+  return {};
+}
+
+Issue NotUnderstoodIssue(const AppliedMigration& h, const std::string& why) {
+  std::string version = h.version ? "version '" + *h.version + "'" : "no version";
+  Issue issue;
+  issue.code = "history-row-not-understood";
+  issue.message = "history row installed_rank " + std::to_string(h.installed_rank) + " (" +
+                  version + ", script '" + h.script + "') " + why +
+                  ", so flyrun cannot tell whether its migration is applied";
+  issue.hint =
+      "flyrun reads the types SQL, BASELINE, UNDO_SQL, DELETE and SCHEMA, and versions of "
+      "digits separated by '.' (e.g. 1.2); rows of Flyway's Java, script or baseline "
+      "migrations record work flyrun cannot run. Correct the row by hand, or delete it if "
+      "what it records does not matter, then run `flyrun validate` again";
+  return issue;
+}
+
 InfoRow RowFromHistory(const AppliedMigration& h, MigrationState state) {
   InfoRow row;
   row.category = h.type == "BASELINE" ? "Baseline" : (h.version ? "Versioned" : "Repeatable");
@@ -75,8 +104,25 @@ InfoRow RowFromHistory(const AppliedMigration& h, MigrationState state) {
 }  // namespace
 
 Plan Reconcile(const std::vector<ResolvedMigration>& files,
-               const std::vector<AppliedMigration>& history, const ReconcileOptions& options) {
+               const std::vector<AppliedMigration>& all_history, const ReconcileOptions& options) {
   Plan plan;
+
+  // Rows flyrun cannot read are problems, never "not applied": a migration
+  // taken for pending would run a second time.
+  std::vector<AppliedMigration> history;
+  history.reserve(all_history.size());
+  for (const auto& h : all_history) {
+    // Negative ranks are invisible, as in Flyway, which keeps a lock lease
+    // row there (rank -100, empty type) on engines without advisory locks.
+    if (h.installed_rank < 0) continue;
+    std::string why = NotUnderstood(h);
+    if (!why.empty()) {
+      plan.issues.push_back(NotUnderstoodIssue(h, why));
+      plan.unusable_rows.push_back(h);
+    } else if (h.type != kSchemaType) {
+      history.push_back(h);
+    }
+  }
 
   // Replay the history in rank order to find each version's current state.
   std::map<Version, VersionHistory> versions;

@@ -63,10 +63,16 @@ struct Plan {
   /// repeatables by description, history-only rows in their place.
   std::vector<InfoRow> rows;
   /// Validation problems of files against history: "checksum-mismatch",
-  /// "missing-migration", "failed-migration", "ignored-migration".
+  /// "missing-migration", "failed-migration", "ignored-migration",
+  /// "history-row-not-understood".
   Issues issues;
   /// History rows with success = false (migrate refuses until repair).
   std::vector<AppliedMigration> failed;
+  /// History rows flyrun cannot read: a version that does not parse, a type
+  /// other than SQL, BASELINE, UNDO_SQL, DELETE and Flyway's SCHEMA marker.
+  /// Each is also a "history-row-not-understood" issue; the plan leaves them
+  /// out, so commands that change the database refuse while there are any.
+  std::vector<AppliedMigration> unusable_rows;
   /// Highest applied version (success or baseline), if any.
   std::optional<Version> current;
 };

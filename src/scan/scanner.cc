@@ -1,8 +1,11 @@
 #include "scan/scanner.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <string_view>
@@ -20,9 +23,37 @@ constexpr char kLocationsHint[] =
     "locations: in flyrun.yaml)";
 
 struct Entry {
+  enum class Kind { kFile, kDirectory, kDangling, kOther, kUnreadable } kind = Kind::kFile;
   std::string name;
-  bool is_directory = false;
+  dev_t dev = 0;  ///< kFile: device and inode of the file (symlinks followed)
+  ino_t ino = 0;
+  int error = 0;  ///< kUnreadable: errno of the failed stat
 };
+
+// Follows symlinks: a link is what it points to, or kDangling.
+Entry Classify(const fs::path& path, std::string name) {
+  Entry entry;
+  entry.name = std::move(name);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    entry.error = errno;
+    struct stat link {};
+    bool dangling =
+        entry.error == ENOENT && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode);
+    entry.kind = dangling ? Entry::Kind::kDangling : Entry::Kind::kUnreadable;
+  } else if (S_ISDIR(st.st_mode)) {
+    entry.kind = Entry::Kind::kDirectory;
+  } else if (S_ISREG(st.st_mode)) {
+    entry.dev = st.st_dev;
+    entry.ino = st.st_ino;
+  } else {
+    entry.kind = Entry::Kind::kOther;
+  }
+  return entry;
+}
+
+constexpr char kUnreadableHint[] =
+    "fix or remove the file: a migration that cannot be read would be left out of the run";
 
 class Walker {
  public:
@@ -42,14 +73,15 @@ class Walker {
              kLocationsHint);
       return;
     }
-    visited_.clear();
-    MarkVisited(root);
-    Walk(root, root, "");
+    // A location named twice, or inside one scanned before, adds nothing: its
+    // files keep the spelling of the location that reached them first.
+    if (MarkVisited(root)) Walk(root, root, "");
   }
 
  private:
   // Directories are identified by device and inode, so a symlink back to an
-  // ancestor (or two links to one directory) is entered only once.
+  // ancestor, two links to one directory and overlapping locations ("sql",
+  // "./sql", "sql/sub") enter each directory once, across all locations.
   bool MarkVisited(const fs::path& dir) {
     struct stat st {};
     if (::stat(dir.c_str(), &st) != 0) return false;
@@ -63,14 +95,7 @@ class Walker {
     for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
       std::string name = it->path().filename().string();
       if (name.empty() || name[0] == '.') continue;  // .git, editor backups, ...
-      std::error_code status_ec;
-      fs::file_status status = it->status(status_ec);  // follows symlinks
-      if (status_ec) continue;                         // dangling symlink
-      if (fs::is_directory(status)) {
-        entries.push_back({std::move(name), true});
-      } else if (fs::is_regular_file(status)) {
-        entries.push_back({std::move(name), false});
-      }
+      entries.push_back(Classify(it->path(), std::move(name)));
     }
     if (ec) {
       Report("location-unreadable", dir.string(),
@@ -80,19 +105,47 @@ class Walker {
     }
     std::sort(entries.begin(), entries.end(),
               [](const Entry& a, const Entry& b) { return a.name < b.name; });
-    for (Entry& entry : entries) {
+    for (const Entry& entry : entries) {
       std::string script = prefix.empty() ? entry.name : prefix + "/" + entry.name;
-      if (entry.is_directory) {
+      if (entry.kind == Entry::Kind::kDirectory) {
         if (MarkVisited(dir / entry.name)) Walk(root, dir / entry.name, script);
       } else {
-        AddFile(root, entry.name, std::move(script));
+        AddFile(root, entry, std::move(script));
       }
     }
   }
 
-  void AddFile(const fs::path& root, const std::string& name, std::string script) {
+  // Whatever is not a readable regular file is reported only when its name is
+  // a migration's: a dangling README.sql link is none of flyrun's business.
+  bool Readable(const Entry& entry, const fs::path& path) {
+    std::string why;
+    switch (entry.kind) {
+      case Entry::Kind::kDangling:
+        why = " is a dangling symbolic link (its target does not exist)";
+        break;
+      case Entry::Kind::kUnreadable:
+        why = " cannot be read: " + std::string(std::strerror(entry.error));
+        break;
+      case Entry::Kind::kOther:
+        why = " is not a regular file";
+        break;
+      default:
+        if (::access(path.c_str(), R_OK) == 0) return true;
+        why = " cannot be read: " + std::string(std::strerror(errno));
+    }
+    Report("migration-unreadable", path.string(), path.string() + why, kUnreadableHint);
+    return false;
+  }
+
+  void AddFile(const fs::path& root, const Entry& entry, std::string script) {
+    const std::string& name = entry.name;
     NameParse parse = ParseMigrationName(name);
+    if (parse.outcome == NameParse::Outcome::kNotMigration) return;
     fs::path path = root / script;
+    if (!Readable(entry, path)) return;
+    // A file reached again under the same name (a symlink to a file of another
+    // location) is the same migration. Hard links with other names are not.
+    if (!files_seen_.emplace(entry.dev, entry.ino, name).second) return;
     if (parse.outcome == NameParse::Outcome::kMalformed) {
       bool prefixed = std::string_view("VURvur").find(name[0]) != std::string_view::npos;
       Report("malformed-name", path.string(),
@@ -100,7 +153,7 @@ class Walker {
              prefixed ? "rename the file; a .sql file that is not a migration must not start "
                         "with V, U or R followed by a digit or '_'"
                       : "rename the file to the callback form");
-    } else if (parse.outcome == NameParse::Outcome::kMigration) {
+    } else {
       parse.migration.script = std::move(script);
       parse.migration.path = std::move(path);
       result_.migrations.push_back(std::move(parse.migration));
@@ -118,6 +171,7 @@ class Walker {
 
   ScanResult& result_;
   std::set<std::pair<dev_t, ino_t>> visited_;
+  std::set<std::tuple<dev_t, ino_t, std::string>> files_seen_;
 };
 
 int KindRank(MigrationKind kind) {

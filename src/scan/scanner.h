@@ -41,9 +41,13 @@ struct ScanResult {
 /// "malformed-name", "duplicate-version" (also across locations; names both
 /// files), "orphan-undo" (U file without a V file of its version),
 /// "duplicate-repeatable" (same description), "location-unreadable" (a
-/// directory that cannot be listed), "history-value-too-long" (a version,
-/// description or script longer than its history column, SPEC 7). ResolvedMigration::path is
-/// location/script; Issue::file is that path as a string.
+/// directory that cannot be listed), "migration-unreadable" (a file named like
+/// a migration that is a dangling symlink, unreadable, or not a regular file),
+/// "history-value-too-long" (a version, description or script longer than its
+/// history column, SPEC 7). Each directory and file is scanned once, however
+/// many locations reach it ("sql,./sql", "sql,sql/sub"): it keeps the spelling
+/// of the first. ResolvedMigration::path is location/script; Issue::file is
+/// that path as a string.
 ScanResult ScanLocations(const std::vector<std::string>& locations);
 
 }  // namespace flyrun

@@ -253,4 +253,6 @@ SilentListener::SilentListener() {
 
 SilentListener::~SilentListener() { close(fd_); }
 
+std::filesystem::path CorpusDir() { return FLYRUN_CORPUS_DIR; }
+
 }  // namespace flyrun::test

@@ -108,6 +108,10 @@ class SilentListener {
 /// The value of an environment variable, empty when unset.
 std::string EnvOr(const char* name, const std::string& fallback = {});
 
+/// The shared corpus of real-world SQL (CMake cache variable
+/// FLYRUN_CORPUS_DIR, by default ../shared/corpus beside the source tree).
+std::filesystem::path CorpusDir();
+
 }  // namespace flyrun::test
 
 /// For integration tests: declares `std::string out` = the URL in environment
@@ -122,3 +126,18 @@ std::string EnvOr(const char* name, const std::string& fallback = {});
     else                                                                           \
       GTEST_SKIP() << "set " << var << " (scripts/test.sh does) to run this test"; \
   }
+
+/// For tests that read the shared corpus: when `sub` (a path inside it) is
+/// absent, as in a fresh clone without ../shared, the test is skipped with a
+/// notice naming what is missing; under CI=true, where the corpus is always
+/// there, it fails instead.
+#define FLYRUN_REQUIRE_CORPUS(sub)                                                           \
+  do {                                                                                       \
+    const std::filesystem::path corpus_path_ = ::flyrun::test::CorpusDir() / (sub);          \
+    if (!std::filesystem::exists(corpus_path_)) {                                            \
+      if (::flyrun::test::EnvOr("CI") == "true")                                             \
+        FAIL() << "the shared corpus is missing: " << corpus_path_ << " (CI=true needs it)"; \
+      GTEST_SKIP() << "the shared corpus is missing: " << corpus_path_                       \
+                   << " (configure with -DFLYRUN_CORPUS_DIR=<dir> to run this test)";        \
+    }                                                                                        \
+  } while (false)

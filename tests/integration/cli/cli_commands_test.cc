@@ -278,6 +278,60 @@ TEST_F(CliCommands, NewNumbersLikeTheExistingFiles) {
   EXPECT_EQ(Run({"validate"}).exit_code, 0);
 }
 
+// What `new` cannot turn into a file that flyrun accepts it refuses, saying why.
+TEST_F(CliCommands, NewRefusesDescriptionsThatMakeNoMigration) {
+  struct Case {
+    std::string description;
+    std::string why;
+  };
+  std::vector<Case> cases = {
+      {"", "blank"},
+      {"   ", "blank"},
+      {"___", "blank"},
+      {"a/b", "'/'"},
+      {"a\\b", "'\\'"},
+      {"tab\there", "control character"},
+      {"line\nbreak", "control character"},
+      {"bell\a", "control character"},
+  };
+  // 130 two-byte letters: 130 characters (the history holds 200) but 260 bytes,
+  // more than a file name may have.
+  std::string accents;
+  for (int i = 0; i < 130; ++i) accents += "\xc3\xa9";
+  cases.push_back({accents, "255 bytes"});
+  for (const Case& c : cases) {
+    auto r = Run({"new", c.description});
+    EXPECT_EQ(r.exit_code, 2) << c.description << r.out << r.err;
+    EXPECT_TRUE(r.err.find(c.why) != std::string::npos) << c.description << ": " << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "sql")) << c.description;
+  }
+}
+
+// Whatever `new` writes, the scanner accepts with the description it was given.
+TEST_F(CliCommands, NewFilesRoundTripThroughTheScanner) {
+  std::vector<std::pair<std::string, std::string>> cases = {
+      {"café crème", "V1__café_crème.sql"},
+      {"fix v1.2 rounding", "V2__fix_v1.2_rounding.sql"},
+      {"add-users-table", "V3__add-users-table.sql"},
+      {"  padded  ", "V4__padded.sql"},
+      {"a__b", "V5__a__b.sql"},
+      {"日本語 テーブル", "V6__日本語_テーブル.sql"},
+      {"ends.sql", "V7__ends.sql.sql"},
+  };
+  for (const auto& [description, file] : cases) {
+    auto r = Run({"new", description});
+    ASSERT_EQ(r.exit_code, 0) << description << r.err;
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "sql" / file)) << description << r.out;
+  }
+  auto v = Run({"validate"});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  auto m = Run({"migrate"});
+  ASSERT_EQ(m.exit_code, 0) << m.out << m.err;
+  auto info = Run({"info"});
+  EXPECT_NE(info.out.find("café crème"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("fix v1.2 rounding"), std::string::npos) << info.out;
+}
+
 TEST_F(CliCommands, PlaceholdersAndCallbacks) {
   dir.Write("sql/V1__a.sql",
             "-- ${not_replaced_in_comments}\n"

@@ -13,7 +13,7 @@ namespace {
 std::vector<std::filesystem::path> CorpusDirs() {
   std::vector<std::filesystem::path> dirs;
   for (const char* group : {"sqlite", "generic"}) {
-    std::filesystem::path root = std::filesystem::path(FLYRUN_CORPUS_DIR) / "flyway" / group;
+    std::filesystem::path root = CorpusDir() / "flyway" / group;
     if (!std::filesystem::is_directory(root)) continue;
     for (const auto& e : std::filesystem::directory_iterator(root))
       if (e.is_directory()) dirs.push_back(e.path());
@@ -23,8 +23,9 @@ std::vector<std::filesystem::path> CorpusDirs() {
 }
 
 TEST(CorpusSqlite, EveryDirectoryApplies) {
+  FLYRUN_REQUIRE_CORPUS("flyway");
   auto dirs = CorpusDirs();
-  ASSERT_GE(dirs.size(), 8u) << "corpus not found at " << FLYRUN_CORPUS_DIR;
+  ASSERT_GE(dirs.size(), 8u) << "too few corpus directories in " << CorpusDir();
   for (const auto& d : dirs) {
     TempDir tmp;
     std::string url = "sqlite:" + (tmp.path() / "corpus.db").string();

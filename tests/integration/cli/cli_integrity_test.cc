@@ -3,6 +3,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "sqlite_cli.h"
 #include "support/test_support.h"
 
@@ -85,6 +87,92 @@ TEST_F(CliIntegrity, AProblemLateInABigFirstScriptStillAppliesNothing) {
   EXPECT_FALSE(TableExists("big"));
   EXPECT_FALSE(TableExists("next"));
   EXPECT_EQ(Count("SELECT count(*) FROM flyrun_schema_history"), 0);
+}
+
+// A migration that cannot be read must stop the run: going on without it
+// would apply the versions around it and never this one.
+TEST_F(CliIntegrity, AnUnreadableMigrationStopsValidateAndMigrate) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/V3__c.sql", "CREATE TABLE c (id INT);\n");
+  std::filesystem::create_symlink(dir.path() / "gone.sql", dir.path() / "sql/V2__b.sql");
+  auto v = Run({"validate"});
+  EXPECT_EQ(v.exit_code, 3) << v.out << v.err;
+  EXPECT_NE(v.out.find("sql/V2__b.sql: error[migration-unreadable]: sql/V2__b.sql is a dangling "
+                       "symbolic link"),
+            std::string::npos)
+      << v.out;
+  auto m = Run({"migrate"});
+  EXPECT_EQ(m.exit_code, 3) << m.out << m.err;
+  EXPECT_NE((m.out + m.err).find("sql/V2__b.sql"), std::string::npos) << m.out << m.err;
+  EXPECT_FALSE(TableExists("a"));
+  EXPECT_FALSE(TableExists("c"));
+}
+
+// Rows that flyrun did not write and cannot read (another tool's, or edited by
+// hand) must stop validate and migrate: counting the version as not applied
+// would run the migration a second time.
+TEST_F(CliIntegrity, HistoryRowsFlyrunCannotReadStopValidateAndMigrate) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\n");
+  ASSERT_EQ(Run({"migrate", "--target", "1"}).exit_code, 0);
+  struct Row {
+    const char* version;
+    const char* type;
+    const char* script;
+    const char* shown;
+  };
+  for (const Row& row : {Row{"'2.x'", "'SQL'", "V2__b.sql", "version '2.x'"},
+                         Row{"'abc'", "'SQL'", "V2__b.sql", "version 'abc'"},
+                         Row{"'2'", "'JDBC'", "V2__B.class", "type 'JDBC'"},
+                         Row{"'2'", "'SPRING_JDBC'", "V2__B.class", "type 'SPRING_JDBC'"},
+                         Row{"'2'", "'FOO'", "V2__b.sql", "type 'FOO'"}}) {
+    {
+      SQLite::Database db(db_path(), SQLite::OPEN_READWRITE);
+      db.exec("DELETE FROM flyrun_schema_history WHERE installed_rank > 1");
+      db.exec(std::string("INSERT INTO flyrun_schema_history (installed_rank, version, "
+                          "description, type, script, checksum, installed_by, installed_on, "
+                          "execution_time, success) VALUES (7, ") +
+              row.version + ", 'b', " + row.type + ", '" + row.script +
+              "', NULL, '', '2026-01-01 00:00:00', 0, 1)");
+    }
+    auto v = Run({"validate"});
+    EXPECT_EQ(v.exit_code, 3) << row.shown << v.out << v.err;
+    EXPECT_TRUE(v.out.find("error[history-row-not-understood]: history row installed_rank 7 (") !=
+                std::string::npos)
+        << v.out;
+    EXPECT_TRUE(v.out.find(row.shown) != std::string::npos) << v.out;
+    EXPECT_TRUE(v.out.find(row.script) != std::string::npos) << v.out;
+    EXPECT_TRUE(v.out.find("  hint: ") != std::string::npos) << v.out;
+
+    for (const char* validate_on_migrate : {"true", "false"}) {
+      auto m = Run({"migrate"}, {{"FLYRUN_VALIDATE_ON_MIGRATE", validate_on_migrate}});
+      EXPECT_EQ(m.exit_code, 3) << row.shown << m.out << m.err;
+      EXPECT_TRUE((m.out + m.err).find("installed_rank 7") != std::string::npos) << m.out << m.err;
+      EXPECT_FALSE(TableExists("b")) << row.shown;
+    }
+    EXPECT_EQ(Run({"undo"}).exit_code, 3) << row.shown;
+    EXPECT_TRUE(TableExists("a"));
+  }
+}
+
+// Flyway's own marker row of a schema it created is history flyrun understands.
+TEST_F(CliIntegrity, FlywaysSchemaMarkerRowIsFine) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  {
+    SQLite::Database db(db_path(), SQLite::OPEN_READWRITE);
+    db.exec(
+        "INSERT INTO flyrun_schema_history (installed_rank, version, description, type, script, "
+        "checksum, installed_by, installed_on, execution_time, success) VALUES (0, NULL, "
+        "'<< Flyway Schema Creation >>', 'SCHEMA', '\"main\"', NULL, '', '2026-01-01 00:00:00', "
+        "0, 1)");
+  }
+  dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\n");
+  auto v = Run({"validate"});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  auto m = Run({"migrate"});
+  EXPECT_EQ(m.exit_code, 0) << m.out << m.err;
+  EXPECT_TRUE(TableExists("b"));
 }
 
 }  // namespace

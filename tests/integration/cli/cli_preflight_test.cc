@@ -37,7 +37,7 @@ TEST_F(CliPreflight, UnknownPlaceholderInV2StopsMigrateBeforeV1Runs) {
   auto r = Run({"migrate"});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   std::string all = r.out + r.err;
-  EXPECT_TRUE(Has(all, "sql/V2__b.sql\n  3:23: error[unknown-placeholder]")) << all;
+  EXPECT_TRUE(Has(all, "sql/V2__b.sql:3:23: error[unknown-placeholder]")) << all;
   EXPECT_TRUE(Has(all, "nothing was applied")) << all;
   EXPECT_FALSE(TableExists("a"));
   EXPECT_EQ(Count("SELECT count(*) FROM flyrun_schema_history"), 0);
@@ -60,8 +60,8 @@ TEST_F(CliPreflight, EveryProblemOfEveryPendingScriptAtOnce) {
   std::string all = r.out + r.err;
   EXPECT_TRUE(Has(all, "1:1: error[transaction-control]: BEGIN in V2__b.sql")) << all;
   EXPECT_TRUE(Has(all, "3:1: error[transaction-control]: COMMIT in V2__b.sql")) << all;
-  EXPECT_TRUE(Has(all, "sql/V3__c.sql\n  1:8: error[unterminated]")) << all;
-  EXPECT_TRUE(Has(all, "sql/beforeMigrate.sql\n  1:8: error[unknown-placeholder]")) << all;
+  EXPECT_TRUE(Has(all, "sql/V3__c.sql:1:8: error[unterminated]")) << all;
+  EXPECT_TRUE(Has(all, "sql/beforeMigrate.sql:1:8: error[unknown-placeholder]")) << all;
   EXPECT_TRUE(Has(all, "validation failed: 4 problem(s)")) << all;
   EXPECT_FALSE(TableExists("a"));
 
@@ -83,7 +83,7 @@ TEST_F(CliPreflight, OnlineValidateReportsTransactionControlToo) {
   dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\nCOMMIT;\n");
   auto r = Run({"validate"});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
-  EXPECT_TRUE(Has(r.out, "sql/V1__a.sql\n  2:1: error[transaction-control]: COMMIT")) << r.out;
+  EXPECT_TRUE(Has(r.out, "sql/V1__a.sql:2:1: error[transaction-control]: COMMIT")) << r.out;
   EXPECT_TRUE(Has(r.out, "1 problem found")) << r.out;
 }
 
@@ -102,7 +102,7 @@ TEST_F(CliPreflight, NulByteStopsMigrateAndNoRowIsDeleted) {
   auto r = Run({"migrate"});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   std::string all = r.out + r.err;
-  EXPECT_TRUE(Has(all, "sql/V2__delete.sql\n  1:15: error[nul-byte]: NUL byte")) << all;
+  EXPECT_TRUE(Has(all, "sql/V2__delete.sql:1:15: error[nul-byte]: NUL byte")) << all;
   EXPECT_EQ(Count("SELECT count(*) FROM t"), 3);
   EXPECT_EQ(Count("SELECT count(*) FROM flyrun_schema_history WHERE version = '2'"), 0);
 
@@ -121,7 +121,7 @@ TEST_F(CliPreflight, UndoChecksItsScriptsFirst) {
   ASSERT_EQ(Run({"migrate"}).exit_code, 0);
   auto r = Run({"undo"});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
-  EXPECT_TRUE(Has(r.out + r.err, "sql/U1__a.sql\n  2:1: error[transaction-control]: COMMIT"))
+  EXPECT_TRUE(Has(r.out + r.err, "sql/U1__a.sql:2:1: error[transaction-control]: COMMIT"))
       << r.out << r.err;
   EXPECT_TRUE(TableExists("a"));
 }

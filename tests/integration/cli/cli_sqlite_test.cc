@@ -151,7 +151,7 @@ TEST_F(CliSqlite, OfflineValidateNeedsNoDatabase) {
   auto r = RunFlyrun({"validate"}, dir.path());
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_NE(r.out.find("V1__a.sql"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("  1:8: error[unterminated]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("sql/V1__a.sql:1:8: error[unterminated]"), std::string::npos) << r.out;
   auto gh = RunFlyrun({"validate", "--output", "github"}, dir.path());
   EXPECT_EQ(gh.exit_code, 3);
   EXPECT_EQ(gh.out.rfind("::error file=sql/V1__a.sql,line=1", 0), 0u) << gh.out;

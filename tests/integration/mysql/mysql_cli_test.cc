@@ -423,7 +423,8 @@ class MysqlCorpusTest : public MysqlCliTest, public ::testing::WithParamInterfac
 
 TEST_P(MysqlCorpusTest, Applies) {
   const CorpusCase& c = GetParam();
-  fs::path location = fs::path(FLYRUN_CORPUS_DIR) / c.dir;
+  FLYRUN_REQUIRE_CORPUS(c.dir);
+  fs::path location = test::CorpusDir() / c.dir;
   ASSERT_TRUE(fs::is_directory(location)) << location;
   std::string target = url();
   if (c.admin) {

@@ -110,7 +110,7 @@ TEST_F(PgCli, TransactionControlInV2StopsMigrateBeforeV1Runs) {
   RunResult r = Migrate();
   EXPECT_EQ(3, r.exit_code) << All(r);
   EXPECT_NE(std::string::npos,
-            All(r).find("sql/V2__more.sql\n  2:1: error[transaction-control]: COMMIT in "
+            All(r).find("sql/V2__more.sql:2:1: error[transaction-control]: COMMIT in "
                         "V2__more.sql, which flyrun runs in its own transaction"))
       << All(r);
   EXPECT_EQ("0", Q("SELECT count(*) FROM information_schema.tables WHERE table_name IN "
@@ -167,7 +167,7 @@ TEST_F(PgCli, CreateIndexConcurrentlyNeedsTheDirective) {
   // Found before anything runs...
   RunResult pre = Migrate();
   EXPECT_EQ(3, pre.exit_code) << All(pre);
-  EXPECT_NE(std::string::npos, All(pre).find("sql/V2__index.sql\n  1:1: "
+  EXPECT_NE(std::string::npos, All(pre).find("sql/V2__index.sql:1:1: "
                                              "error[non-transactional-statement]"))
       << All(pre);
   EXPECT_NE(std::string::npos, All(pre).find("flyrun:transaction=false")) << All(pre);

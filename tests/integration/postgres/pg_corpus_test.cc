@@ -38,7 +38,8 @@ class PgCorpus : public ::testing::TestWithParam<CorpusCase> {};
 TEST_P(PgCorpus, Migrates) {
   FLYRUN_SERVER_URL(url, "FLYRUN_TEST_PG_URL");
   const CorpusCase& c = GetParam();
-  auto location = std::filesystem::path(FLYRUN_CORPUS_DIR) / "flyway" / c.dir;
+  FLYRUN_REQUIRE_CORPUS(std::filesystem::path("flyway") / c.dir);
+  auto location = CorpusDir() / "flyway" / c.dir;
   ASSERT_TRUE(std::filesystem::is_directory(location)) << location;
   PgScratchDatabase db;
   TempDir cwd;

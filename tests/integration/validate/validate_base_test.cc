@@ -86,7 +86,7 @@ TEST_F(ValidateBase, AnEditedShippedMigration) {
   auto r = Validate({"--base", "main"});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_TRUE(Has(r.out,
-                  "sql/V1__create_users.sql\n  error[edited-migration]: "
+                  "sql/V1__create_users.sql: error[edited-migration]: "
                   "sql/V1__create_users.sql differs from the version shipped at main"))
       << r.out;
   EXPECT_TRUE(Has(r.out, "git checkout main -- sql/V1__create_users.sql")) << r.out;
@@ -146,7 +146,7 @@ TEST_F(ValidateBase, ARenamedShippedFile) {
   auto r = Validate({"--base", "main"});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_TRUE(Has(r.out,
-                  "sql/V2__add_email_column.sql\n  error[renamed-migration]: "
+                  "sql/V2__add_email_column.sql: error[renamed-migration]: "
                   "sql/V2__add_email.sql at main was renamed to "
                   "sql/V2__add_email_column.sql\n"))
       << r.out;

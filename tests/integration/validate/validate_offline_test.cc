@@ -39,12 +39,12 @@ TEST_F(ValidateOffline, ReportsEveryProblemOfEveryLocationAtOnce) {
   dir.Write("b/V4__placeholder.sql", "SELECT 1;\n\nINSERT INTO t VALUES ('${missing}');\n");
   auto r = RunFlyrun({"--locations", "a,b", "validate"}, dir.path());
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
-  EXPECT_TRUE(Has(r.out, "a/V1_bad.sql\n  error[malformed-name]")) << r.out;
-  EXPECT_TRUE(Has(r.out, "b/V2__two.sql\n  error[duplicate-version]")) << r.out;
-  EXPECT_TRUE(Has(r.out, "b/U7__orphan.sql\n  error[orphan-undo]")) << r.out;
-  EXPECT_TRUE(Has(r.out, "b/V3__string.sql\n  2:8: error[unterminated]")) << r.out;
+  EXPECT_TRUE(Has(r.out, "a/V1_bad.sql: error[malformed-name]")) << r.out;
+  EXPECT_TRUE(Has(r.out, "b/V2__two.sql: error[duplicate-version]")) << r.out;
+  EXPECT_TRUE(Has(r.out, "b/U7__orphan.sql: error[orphan-undo]")) << r.out;
+  EXPECT_TRUE(Has(r.out, "b/V3__string.sql:2:8: error[unterminated]")) << r.out;
   EXPECT_TRUE(Has(r.out,
-                  "b/V4__placeholder.sql\n  3:24: error[unknown-placeholder]: "
+                  "b/V4__placeholder.sql:3:24: error[unknown-placeholder]: "
                   "unknown placeholder ${missing}"))
       << r.out;
   EXPECT_TRUE(Has(r.out, "5 problems found")) << r.out;
@@ -62,6 +62,24 @@ TEST_F(ValidateOffline, AMissingLocationIsReported) {
   EXPECT_TRUE(Has(r.out, "error[location-missing]: location nowhere does not exist")) << r.out;
 }
 
+// One directory named several ways is one location: no file is a duplicate of itself.
+TEST_F(ValidateOffline, RepeatedAndNestedLocationsCountEachFileOnce) {
+  dir.Write("sql/V1__a.sql", "SELECT 1;\n");
+  dir.Write("sql/sub/V2__b.sql", "SELECT 2;\n");
+  std::string absolute = (dir.path() / "sql").string();
+  std::vector<std::string> spellings = {"sql,sql", "sql,./sql", "sql,sql/sub", "sql/sub,sql",
+                                        "sql," + absolute};
+  for (const std::string& locations : spellings) {
+    auto r = RunFlyrun({"--locations", locations, "validate", "--dialect", "sqlite"}, dir.path());
+    EXPECT_EQ(r.exit_code, 0) << locations << "\n" << r.out << r.err;
+    EXPECT_TRUE(Has(r.out, "Validated 2 migration files (offline): no problems")) << r.out;
+  }
+  dir.Write("sql/sub/V1__again.sql", "SELECT 3;\n");  // a different file: still a duplicate
+  auto dup = RunFlyrun({"--locations", "sql,sql/sub", "validate"}, dir.path());
+  EXPECT_EQ(dup.exit_code, 3) << dup.out;
+  EXPECT_TRUE(Has(dup.out, "sql/sub/V1__again.sql: error[duplicate-version]")) << dup.out;
+}
+
 TEST_F(ValidateOffline, ANonTransactionalStatementInATransactionalScript) {
   dir.Write("sql/V1__t.sql", "CREATE TABLE t (id INT);\n");
   dir.Write(
@@ -72,9 +90,9 @@ TEST_F(ValidateOffline, ANonTransactionalStatementInATransactionalScript) {
   auto r = Validate({"--dialect", "postgresql"});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_TRUE(Has(r.out,
-                  "sql/V2__index.sql\n  3:3: error[non-transactional-statement]: CREATE "
+                  "sql/V2__index.sql:3:3: error[non-transactional-statement]: CREATE "
                   "INDEX CONCURRENTLY cannot run inside a transaction, and V2__index.sql "
-                  "runs in one\n    hint: put `-- flyrun:transaction=false` on the first "
+                  "runs in one\n  hint: put `-- flyrun:transaction=false` on the first "
                   "line of V2__index.sql"))
       << r.out;
   EXPECT_FALSE(Has(r.out, "V3__index.sql")) << r.out;
@@ -98,12 +116,13 @@ TEST_F(ValidateOffline, TransactionControlInATransactionalScript) {
   auto r = Validate({});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_TRUE(Has(r.out,
-                  "sql/V1__tx.sql\n  2:1: error[transaction-control]: BEGIN in V1__tx.sql, which "
-                  "flyrun runs in its own transaction\n    hint: remove it (flyrun begins and "
+                  "sql/V1__tx.sql:2:1: error[transaction-control]: BEGIN in V1__tx.sql, which "
+                  "flyrun runs in its own transaction\n  hint: remove it (flyrun begins and "
                   "commits the transaction), or put `-- flyrun:transaction=false` on the first "
                   "line of V1__tx.sql"))
       << r.out;
-  EXPECT_TRUE(Has(r.out, "  4:3: error[transaction-control]: COMMIT in V1__tx.sql")) << r.out;
+  EXPECT_TRUE(Has(r.out, "sql/V1__tx.sql:4:3: error[transaction-control]: COMMIT in V1__tx.sql"))
+      << r.out;
   EXPECT_FALSE(Has(r.out, "V2__own.sql")) << r.out;
   EXPECT_FALSE(Has(r.out, "V3__trigger.sql")) << r.out;
   EXPECT_TRUE(Has(r.out, "2 problems found")) << r.out;
@@ -126,9 +145,9 @@ TEST_F(ValidateOffline, PragmaForeignKeysInATransactionIsAWarningOnly) {
   auto r = Validate({"--dialect", "sqlite"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_TRUE(Has(r.out,
-                  "sql/V2__rebuild.sql\n  1:1: warning[pragma-in-transaction]: PRAGMA "
+                  "sql/V2__rebuild.sql:1:1: warning[pragma-in-transaction]: PRAGMA "
                   "foreign_keys has no effect here: SQLite ignores it inside a transaction, and "
-                  "V2__rebuild.sql runs in one\n    hint: put `-- flyrun:transaction=false` on "
+                  "V2__rebuild.sql runs in one\n  hint: put `-- flyrun:transaction=false` on "
                   "the first line of V2__rebuild.sql to run a table rebuild with foreign keys off"))
       << r.out;
   EXPECT_FALSE(Has(r.out, "V3__rebuild.sql")) << r.out;
@@ -163,7 +182,7 @@ TEST_F(ValidateOffline, NulByteNamesFileLineAndColumn) {
             std::string("CREATE TABLE t (id INT);\ndelete from t \0 where id = 5;\n", 55));
   auto r = Validate({});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
-  EXPECT_TRUE(Has(r.out, "sql/V1__nul.sql\n  2:15: error[nul-byte]: NUL byte\n")) << r.out;
+  EXPECT_TRUE(Has(r.out, "sql/V1__nul.sql:2:15: error[nul-byte]: NUL byte\n")) << r.out;
 }
 
 TEST_F(ValidateOffline, ValuesLongerThanTheHistoryColumns) {
@@ -185,8 +204,8 @@ TEST_F(ValidateOffline, UndoCoverageWhenRequired) {
   auto flag = Validate({"--undo-required"});
   EXPECT_EQ(flag.exit_code, 3) << flag.out << flag.err;
   EXPECT_TRUE(Has(flag.out,
-                  "sql/sub/V2__b.sql\n  error[missing-undo]: sql/sub/V2__b.sql has no "
-                  "undo file, and undo_required is set\n    hint: add sql/sub/U2__b.sql"))
+                  "sql/sub/V2__b.sql: error[missing-undo]: sql/sub/V2__b.sql has no "
+                  "undo file, and undo_required is set\n  hint: add sql/sub/U2__b.sql"))
       << flag.out;
   EXPECT_TRUE(Has(flag.out, "1 problem found")) << flag.out;
 
@@ -207,6 +226,86 @@ TEST_F(ValidateOffline, SarifAndGithubAreForValidateOnly) {
     EXPECT_EQ(r.exit_code, 2) << format << r.err;
     EXPECT_TRUE(Has(r.err, std::string("--output ") + format + " is for validate only")) << r.err;
   }
+}
+
+size_t Occurrences(const std::string& text, const std::string& part) {
+  size_t n = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+// The dialect key (flag > FLYRUN_DIALECT > file) picks the lexical rules of
+// validate without a URL. A '#' comment is one only in MySQL; CREATE INDEX
+// CONCURRENTLY cannot run in a transaction only in PostgreSQL.
+TEST_F(ValidateOffline, TheDialectKeyChoosesTheRulesWithoutAUrl) {
+  dir.Write("sql/V1__a.sql", "# it's a MySQL comment\nCREATE TABLE a (id INT);\n");
+  dir.Write("sql/V2__b.sql", "CREATE INDEX CONCURRENTLY a_id ON a (id);\n");
+  auto none = Validate({});
+  EXPECT_EQ(none.exit_code, 3) << none.out << none.err;
+  EXPECT_TRUE(Has(none.out, "sql/V1__a.sql:1:5: error[unterminated]")) << none.out;
+
+  for (const char* mysql : {"mysql", "mariadb", "MySQL"}) {
+    auto r = Validate({"--dialect", mysql});
+    EXPECT_EQ(r.exit_code, 0) << mysql << r.out << r.err;
+    EXPECT_EQ(Validate({}, {{"FLYRUN_DIALECT", mysql}}).exit_code, 0) << mysql;
+  }
+  for (const char* pg : {"postgresql", "postgres"}) {
+    auto r = Validate({"--dialect", pg});
+    EXPECT_EQ(r.exit_code, 3) << pg << r.out << r.err;
+    EXPECT_TRUE(Has(r.out, "sql/V2__b.sql:1:1: error[non-transactional-statement]")) << r.out;
+  }
+
+  dir.Write("flyrun.yaml", "dialect: mysql\n");
+  EXPECT_EQ(Validate({}).exit_code, 0);
+  EXPECT_EQ(Validate({}, {{"FLYRUN_DIALECT", "sqlite"}}).exit_code, 3);  // env over file
+  auto flag = Validate({"--dialect", "mysql"}, {{"FLYRUN_DIALECT", "sqlite"}});
+  EXPECT_EQ(flag.exit_code, 0) << flag.out;  // flag over env
+  EXPECT_FALSE(Has(flag.err, "warning")) << flag.err;
+}
+
+TEST_F(ValidateOffline, AnUnknownDialectIsAConfigurationError) {
+  dir.Write("sql/V1__a.sql", "SELECT 1;\n");
+  auto flag = Validate({"--dialect", "oracle"});
+  EXPECT_EQ(flag.exit_code, 2) << flag.out << flag.err;
+  EXPECT_TRUE(Has(flag.err, "dialect: 'oracle' is not")) << flag.err;
+  EXPECT_TRUE(Has(flag.err, "postgresql")) << flag.err;
+  dir.Write("flyrun.yaml", "dialect: db2\n");
+  auto file = Validate({});
+  EXPECT_EQ(file.exit_code, 2) << file.err;
+  EXPECT_TRUE(Has(file.err, "'db2'")) << file.err;
+  EXPECT_TRUE(Has(file.err, "flyrun.yaml")) << file.err;
+}
+
+// Without a URL or a dialect the rules are a guess: said once, not per file.
+TEST_F(ValidateOffline, WithoutUrlOrDialectItWarnsOnce) {
+  dir.Write("sql/V1__a.sql", "SELECT 1;\n");
+  dir.Write("sql/V2__b.sql", "SELECT 2;\n");
+  dir.Write("sql/R__c.sql", "SELECT 3;\n");
+  auto r = Validate({});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(Occurrences(r.err, "warning"), 1u) << r.err;
+  EXPECT_TRUE(Has(r.err, "SQLite's rules")) << r.err;
+  EXPECT_TRUE(Has(r.err, "--dialect")) << r.err;
+  EXPECT_TRUE(Has(r.err, "FLYRUN_DIALECT")) << r.err;
+  EXPECT_TRUE(Has(r.err, "dialect:")) << r.err;
+  auto json = Validate({"--output", "json"});
+  EXPECT_EQ(Occurrences(json.err, "warning"), 1u) << json.err;
+  EXPECT_EQ(json.out.find("warning"), std::string::npos) << json.out;  // stdout stays JSON
+  EXPECT_FALSE(Has(Validate({"--dialect", "sqlite"}).err, "warning"));
+  EXPECT_FALSE(Has(Validate({"--offline"}, {{"FLYRUN_URL", "sqlite:x.db"}}).err, "warning"));
+}
+
+// With a URL, the URL's dialect is the one that runs the scripts: a dialect
+// setting that says otherwise is a mistake somewhere.
+TEST_F(ValidateOffline, ADialectThatContradictsTheUrlIsAnError) {
+  dir.Write("sql/V1__a.sql", "SELECT 1;\n");
+  std::map<std::string, std::string> pg = {{"FLYRUN_URL", "postgresql://localhost:1/none"}};
+  auto r = Validate({"--offline", "--dialect", "mysql"}, pg);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_TRUE(Has(r.err, "mysql")) << r.err;
+  EXPECT_TRUE(Has(r.err, "postgresql")) << r.err;
+  auto same = Validate({"--offline", "--dialect", "postgres"}, pg);
+  EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
 }
 
 }  // namespace

@@ -166,15 +166,38 @@ TEST_F(ValidateOutput, GithubAnnotationsAreWellFormed) {
   EXPECT_NE(r.out.find("%0AHint: "), std::string::npos) << r.out;
 }
 
+// Compiler style, which terminals, editors and grep understand: every problem
+// line starts with file:line:column: (file: when the problem has no line);
+// only hint lines (indented) and the closing count do not.
+TEST_F(ValidateOutput, TextProblemLinesStartWithFileLineColumn) {
+  auto r = Run("text");
+  ASSERT_EQ(r.exit_code, 3) << r.out << r.err;
+  std::regex problem(R"([^ :][^:]*(:[1-9][0-9]*:[1-9][0-9]*)?: (error|warning)\[[a-z-]+\]: .+)");
+  std::istringstream lines(r.out);
+  std::string line;
+  int problems = 0, hints = 0;
+  while (std::getline(lines, line)) {
+    if (line.rfind("  hint: ", 0) == 0) {
+      ++hints;
+    } else if (line != "3 problems found") {
+      EXPECT_TRUE(std::regex_match(line, problem)) << line;
+      ++problems;
+    }
+  }
+  EXPECT_EQ(problems, 3) << r.out;
+  EXPECT_EQ(hints, 3) << r.out;
+  EXPECT_NE(r.out.find("sql/V3__bad, name.sql:2:8: error[unterminated]: "), std::string::npos)
+      << r.out;
+}
+
 TEST_F(ValidateOutput, TextIsGroupedByFile) {
   auto r = Run("text");
   ASSERT_EQ(r.exit_code, 3) << r.out << r.err;
-  EXPECT_NE(r.out.find("sql/V3__bad, name.sql\n  2:8: error[unterminated]"), std::string::npos)
+  EXPECT_NE(r.out.find("sql/V3__bad, name.sql:2:8: error[unterminated]"), std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("sql/V4__p.sql\n  1:9: error[unknown-placeholder]"), std::string::npos)
+  EXPECT_NE(r.out.find("sql/V4__p.sql:1:9: error[unknown-placeholder]"), std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("sql/V1__create.sql\n  error[edited-migration]"), std::string::npos)
-      << r.out;
+  EXPECT_NE(r.out.find("sql/V1__create.sql: error[edited-migration]"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("3 problems found"), std::string::npos) << r.out;
 }
 

@@ -55,5 +55,34 @@ TEST(ConfigUndoRequired, IsAKnownKeyAndTyposAreCaught) {
   }
 }
 
+TEST(ConfigDialect, AliasesAnyCaseAndPrecedence) {
+  test::TempDir dir;
+  EXPECT_FALSE(LoadConfig({}, {}, dir.path()).dialect);
+  dir.Write("flyrun.yaml", "dialect: MariaDB\nenvironments:\n  pg:\n    dialect: postgres\n");
+  EXPECT_EQ(LoadConfig({}, {}, dir.path()).dialect, Dialect::kMysql);
+  ConfigInputs pg;
+  pg.env_name = "pg";
+  EXPECT_EQ(LoadConfig(pg, {}, dir.path()).dialect, Dialect::kPostgres);
+  EXPECT_EQ(LoadConfig(pg, {{"FLYRUN_DIALECT", "sqlite"}}, dir.path()).dialect, Dialect::kSqlite);
+  ConfigInputs flag = pg;
+  flag.flags["dialect"] = "postgresql";
+  EXPECT_EQ(LoadConfig(flag, {{"FLYRUN_DIALECT", "sqlite"}}, dir.path()).dialect,
+            Dialect::kPostgres);
+}
+
+TEST(ConfigDialect, RejectsAnUnknownDialectNamingTheKey) {
+  test::TempDir dir;
+  dir.Write("flyrun.yaml", "dialect: oracle\n");
+  try {
+    LoadConfig({}, {}, dir.path());
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::kUsage);
+    EXPECT_NE(std::string(e.what()).find("dialect: 'oracle' is not a dialect"), std::string::npos)
+        << e.what();
+    EXPECT_EQ(e.line, 1);
+  }
+}
+
 }  // namespace
 }  // namespace flyrun

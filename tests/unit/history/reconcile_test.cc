@@ -201,6 +201,61 @@ TEST(Reconcile, RepeatablesOutdatedSupersededAndMissing) {
   EXPECT_EQ(superseded, 1);
 }
 
+// A row flyrun cannot read must never count as "not applied": the migration
+// would run a second time. Such rows are problems that name the row.
+TEST(Reconcile, AnUnparsableVersionIsAProblemNamingTheRow) {
+  std::vector<ResolvedMigration> files = {V("1"), V("2")};
+  AppliedMigration bad = H(2, std::string("1.x"));
+  bad.script = "V1_x__m.sql";
+  for (const char* version : {"1.x", "abc", ""}) {
+    bad.version = version;
+    Plan p = Reconcile(files, {H(1, std::string("1")), bad}, {});
+    ASSERT_EQ(p.issues.size(), 1u) << version;
+    EXPECT_EQ(p.issues[0].code, "history-row-not-understood");
+    EXPECT_NE(p.issues[0].message.find("installed_rank 2"), std::string::npos)
+        << p.issues[0].message;
+    EXPECT_NE(p.issues[0].message.find("version '" + std::string(version) + "'"), std::string::npos)
+        << p.issues[0].message;
+    EXPECT_NE(p.issues[0].message.find("V1_x__m.sql"), std::string::npos) << p.issues[0].message;
+    EXPECT_FALSE(p.issues[0].hint.empty());
+    EXPECT_EQ(p.unusable_rows.size(), 1u);
+  }
+}
+
+TEST(Reconcile, AnUnknownTypeIsAProblemNamingTheRow) {
+  std::vector<ResolvedMigration> files = {V("1"), V("2"), R("v")};
+  for (const char* type : {"JDBC", "SPRING_JDBC", "FOO", "", "sql"}) {
+    Plan p =
+        Reconcile(files, {H(1, std::string("1")), H(2, std::string("2"), "c", true, type)}, {});
+    ASSERT_EQ(p.issues.size(), 1u) << type;
+    EXPECT_EQ(p.issues[0].code, "history-row-not-understood");
+    EXPECT_NE(p.issues[0].message.find("installed_rank 2"), std::string::npos);
+    EXPECT_NE(p.issues[0].message.find("type '" + std::string(type) + "'"), std::string::npos)
+        << p.issues[0].message;
+    EXPECT_EQ(p.unusable_rows.size(), 1u);
+    Plan r = Reconcile(files, {H(1, std::nullopt, "c", true, type, "v")}, {});
+    EXPECT_EQ(r.unusable_rows.size(), 1u) << type;
+  }
+}
+
+// Flyway writes a SCHEMA row (rank 0, no version) when it created the schema.
+TEST(Reconcile, FlywaysSchemaMarkerRowIsUnderstood) {
+  AppliedMigration schema = H(0, std::nullopt, "", true, "SCHEMA", "<< Flyway Schema Creation >>");
+  schema.script = "\"public\"";
+  schema.checksum.reset();
+  std::vector<ResolvedMigration> files = {V("1"), V("2")};
+  Plan p = Reconcile(files, {schema, H(1, std::string("1"))}, {});
+  EXPECT_TRUE(p.issues.empty()) << p.issues[0].message;
+  EXPECT_TRUE(p.unusable_rows.empty());
+  EXPECT_EQ(PendingVersions(p), (std::vector<std::string>{"2"}));
+
+  // Negative ranks are invisible (Flyway's lock lease row).
+  AppliedMigration lease = H(-100, std::string("a1b2c3"), "0", true, "", "flyway-lock");
+  lease.script = "";
+  Plan q = Reconcile(files, {lease, H(1, std::string("1"))}, {});
+  EXPECT_TRUE(q.issues.empty()) << q.issues[0].message;
+}
+
 TEST(Reconcile, StateNamesMatchTheContract) {
   EXPECT_EQ(StateName(MigrationState::kBelowBaseline), "Below Baseline");
   EXPECT_EQ(StateName(MigrationState::kOutOfOrder), "Out of Order");

@@ -116,8 +116,8 @@ std::string Summary(const std::string& path, Dialect dialect, int* count) {
 }
 
 TEST(Corpus, EveryFileSplitsAsExpected) {
-  std::filesystem::path root(FLYRUN_CORPUS_DIR);
-  ASSERT_TRUE(std::filesystem::exists(root / "flyway")) << root;
+  FLYRUN_REQUIRE_CORPUS("flyway");
+  std::filesystem::path root = CorpusDir();
   std::set<std::string> listed;
   for (const CorpusFile& f : kCorpus) {
     listed.insert(f.path);
@@ -139,8 +139,8 @@ TEST(Corpus, EveryFileSplitsAsExpected) {
 
 TEST(Corpus, MysqlDumpHasOneStatementPerTerminatedLine) {
   // Every statement of this mysqldump output ends a line with ';'.
-  std::filesystem::path path =
-      std::filesystem::path(FLYRUN_CORPUS_DIR) / "flyway/mysql/dump/V1__Dump.sql";
+  FLYRUN_REQUIRE_CORPUS("flyway/mysql/dump/V1__Dump.sql");
+  std::filesystem::path path = CorpusDir() / "flyway/mysql/dump/V1__Dump.sql";
   std::ifstream in(path);
   std::string line;
   int terminated = 0;

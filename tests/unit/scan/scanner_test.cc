@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -77,14 +78,12 @@ TEST_F(ScannerTest, RelativeLocationKeepsItsSpelling) {
   Touch("sql/sub/V1__a.sql");
   fs::path old = fs::current_path();
   fs::current_path(dir_.path());
-  ScanResult r = ScanLocations({"sql", "./sql/"});
+  ScanResult r = ScanLocations({"./sql/", "sql"});
   fs::current_path(old);
-  ASSERT_EQ(r.migrations.size(), 2u);
-  EXPECT_EQ(r.migrations[0].path.string(), "sql/sub/V1__a.sql");
+  ASSERT_EQ(r.migrations.size(), 1u);  // one directory, scanned once
+  EXPECT_EQ(r.migrations[0].path.string(), "./sql/sub/V1__a.sql");
   EXPECT_EQ(r.migrations[0].script, "sub/V1__a.sql");
-  ASSERT_EQ(r.issues.size(), 1u);
-  EXPECT_EQ(r.issues[0].file, "./sql/sub/V1__a.sql");
-  EXPECT_TRUE(Contains(r.issues[0].message, "sql/sub/V1__a.sql")) << r.issues[0].message;
+  EXPECT_TRUE(r.issues.empty()) << r.issues[0].message;
 }
 
 TEST_F(ScannerTest, IgnoresOtherFilesAndHiddenEntries) {
@@ -106,7 +105,6 @@ TEST_F(ScannerTest, FollowsSymlinkedDirectoriesWithoutLooping) {
   fs::create_directory_symlink(dir_.path() / "shared", dir_.path() / "sql/linked");
   fs::create_directory_symlink(dir_.path() / "sql", dir_.path() / "sql/loop");     // to itself
   fs::create_directory_symlink(dir_.path() / "sql", dir_.path() / "shared/back");  // a cycle
-  fs::create_symlink(dir_.path() / "nowhere", dir_.path() / "sql/V9__dangling.sql");
   ScanResult r = ScanLocations({Loc()});
   EXPECT_TRUE(r.issues.empty()) << r.issues[0].message;
   EXPECT_EQ(Scripts(r), (std::vector<std::string>{"V1__a.sql", "linked/V5__shared.sql"}));
@@ -275,6 +273,82 @@ TEST_F(ScannerTest, UnreadableDirectoryIsReported) {
   fs::permissions(dir_.path() / "sql/locked", fs::perms::owner_all);
   ASSERT_EQ(Codes(r), (std::vector<std::string>{"location-unreadable"}));
   EXPECT_TRUE(Contains(r.issues[0].message, "locked"));
+}
+
+// A migration that cannot be read must not be skipped: migrate would go on
+// without it, and validate would pass.
+TEST_F(ScannerTest, DanglingSymlinkNamedLikeAMigrationIsReported) {
+  Touch("sql/V1__a.sql");
+  for (const char* name : {"V2__gone.sql", "U1__gone.sql", "R__gone.sql"}) {
+    fs::create_symlink(dir_.path() / "nowhere", dir_.path() / "sql" / name);
+  }
+  fs::create_symlink(dir_.path() / "nowhere", dir_.path() / "sql/helpers.sql");  // not a migration
+  ScanResult r = ScanLocations({Loc()});
+  EXPECT_EQ(Scripts(r), (std::vector<std::string>{"V1__a.sql"}));
+  ASSERT_EQ(Codes(r), (std::vector<std::string>{"migration-unreadable", "migration-unreadable",
+                                                "migration-unreadable"}));
+  EXPECT_EQ(r.issues[0].file, Loc() + "/R__gone.sql");
+  EXPECT_TRUE(Contains(r.issues[0].message, Loc() + "/R__gone.sql")) << r.issues[0].message;
+  EXPECT_TRUE(Contains(r.issues[0].message, "dangling symbolic link")) << r.issues[0].message;
+  EXPECT_EQ(r.issues[1].file, Loc() + "/U1__gone.sql");
+  EXPECT_EQ(r.issues[2].file, Loc() + "/V2__gone.sql");
+  EXPECT_FALSE(r.issues[2].hint.empty());
+}
+
+TEST_F(ScannerTest, UnreadableMigrationFileIsReported) {
+  if (geteuid() == 0) GTEST_SKIP() << "runs as root, who reads every file: needs a normal user";
+  Touch("sql/V1__locked.sql");
+  fs::permissions(dir_.path() / "sql/V1__locked.sql", fs::perms::none);
+  ScanResult r = ScanLocations({Loc()});
+  ASSERT_EQ(Codes(r), (std::vector<std::string>{"migration-unreadable"}));
+  EXPECT_TRUE(Contains(r.issues[0].message, "V1__locked.sql")) << r.issues[0].message;
+  EXPECT_TRUE(r.migrations.empty());
+}
+
+TEST_F(ScannerTest, AMigrationThatIsNotAFileIsReported) {
+  Touch("sql/V1__a.sql");
+  ASSERT_EQ(::mkfifo((dir_.path() / "sql/V2__pipe.sql").c_str(), 0600), 0);
+  ScanResult r = ScanLocations({Loc()});
+  ASSERT_EQ(Codes(r), (std::vector<std::string>{"migration-unreadable"}));
+  EXPECT_TRUE(Contains(r.issues[0].message, "not a regular file")) << r.issues[0].message;
+}
+
+// The same directory named twice, or a location inside another, is one set of files.
+TEST_F(ScannerTest, RepeatedOrOverlappingLocationsScanEachFileOnce) {
+  Touch("sql/V1__a.sql");
+  Touch("sql/sub/V2__b.sql");
+  Touch("sql/R__c.sql");
+  std::vector<std::vector<std::string>> cases = {
+      {Loc(), Loc()},
+      {Loc(), (dir_.path() / "." / "sql").string()},
+      {Loc(), (dir_.path() / "sql" / ".." / "sql").string()},
+      {Loc(), Loc("sql/sub")},
+  };
+  for (const auto& locations : cases) {
+    ScanResult r = ScanLocations(locations);
+    EXPECT_TRUE(r.issues.empty()) << locations[1] << ": " << r.issues[0].message;
+    EXPECT_EQ(Scripts(r), (std::vector<std::string>{"V1__a.sql", "sub/V2__b.sql", "R__c.sql"}))
+        << locations[1];
+    EXPECT_EQ(r.migrations[0].path, fs::path(Loc()) / "V1__a.sql");  // the first spelling
+  }
+  // The inner location first: its files keep its spelling.
+  ScanResult inner = ScanLocations({Loc("sql/sub"), Loc()});
+  EXPECT_TRUE(inner.issues.empty()) << inner.issues[0].message;
+  EXPECT_EQ(Scripts(inner), (std::vector<std::string>{"V1__a.sql", "V2__b.sql", "R__c.sql"}));
+  // A symlink to a file of another location is that file.
+  Touch("more/V3__c.sql");
+  fs::create_symlink(dir_.path() / "more/V3__c.sql", dir_.path() / "sql/V3__c.sql");
+  ScanResult linked = ScanLocations({Loc(), Loc("more")});
+  EXPECT_TRUE(linked.issues.empty()) << linked.issues[0].message;
+  EXPECT_EQ(linked.migrations.size(), 4u);
+}
+
+TEST_F(ScannerTest, DifferentFilesOfOneVersionInOverlappingLocationsAreDuplicates) {
+  Touch("sql/V1__a.sql");
+  Touch("sql/sub/V1__b.sql");
+  ScanResult r = ScanLocations({Loc(), Loc("sql/sub")});
+  ASSERT_EQ(Codes(r), (std::vector<std::string>{"duplicate-version"}));
+  EXPECT_EQ(r.issues[0].file, Loc() + "/sub/V1__b.sql");
 }
 
 // Creating files is the slow part here, so this uses 2,000 of them; the walk
