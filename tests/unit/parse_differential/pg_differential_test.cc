@@ -43,8 +43,8 @@ size_t CompareAll(const std::vector<fs::path>& files) {
 }
 
 TEST(PgDifferential, CorpusScriptsSplitWherePostgresSplitsThem) {
-  fs::path corpus(FLYRUN_CORPUS_DIR);
-  if (!fs::is_directory(corpus)) GTEST_SKIP() << "the shared corpus is absent: " << corpus;
+  FLYRUN_REQUIRE_CORPUS("flyway/postgresql");
+  fs::path corpus = CorpusDir();
   std::vector<fs::path> files;
   for (const char* dir : {"flyway/postgresql", "flyway/generic"}) {
     auto some = FilesUnder(corpus / dir, ".sql");
