@@ -1,6 +1,7 @@
 #include "history/reconcile.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <map>
 #include <set>
 
@@ -61,11 +62,29 @@ struct VersionHistory {
 /// version): history of the schema, not of a migration.
 constexpr std::string_view kSchemaType = "SCHEMA";
 
+bool TypeIn(const AppliedMigration& h, std::initializer_list<std::string_view> types) {
+  return std::find(types.begin(), types.end(), h.type) != types.end();
+}
+
+// Flyway's row types by what they mean here. flyrun runs only SQL scripts; rows of
+// Java, script and custom migrations that Flyway applied are honoured as applied
+// (there is no file for flyrun to check them against).
+bool IsApplied(const AppliedMigration& h) {
+  return TypeIn(h, {"SQL", "JDBC", "SPRING_JDBC", "SCRIPT", "CUSTOM", "SQL_STATE_SCRIPT",
+                    "JDBC_STATE_SCRIPT"});
+}
+bool IsBaseline(const AppliedMigration& h) {
+  return TypeIn(h, {"BASELINE", "SQL_BASELINE", "JDBC_BASELINE"});
+}
+bool IsUndo(const AppliedMigration& h) { return TypeIn(h, {"UNDO_SQL", "UNDO_SCRIPT"}); }
+/// A row of work flyrun could have done itself, from a file it should still have.
+bool FromAFile(const AppliedMigration& h) { return h.type == "SQL" || h.type == "UNDO_SQL"; }
+
 /// Why flyrun cannot use a history row, or empty when it can.
 std::string NotUnderstood(const AppliedMigration& h) {
   if (h.type == kSchemaType) return {};
-  if (h.type != "SQL" && h.type != "BASELINE" && h.type != "UNDO_SQL" && h.type != kDeleteType) {
-    return "has type '" + h.type + "', which flyrun does not understand";
+  if (!IsApplied(h) && !IsBaseline(h) && !IsUndo(h) && h.type != kDeleteType) {
+    return "has type '" + h.type + "', which neither flyrun nor Flyway knows";
   }
   if (h.version && !Version::parse(*h.version)) return "has a version flyrun cannot read";
   return {};
@@ -79,16 +98,16 @@ Issue NotUnderstoodIssue(const AppliedMigration& h, const std::string& why) {
                   version + ", script '" + h.script + "') " + why +
                   ", so flyrun cannot tell whether its migration is applied";
   issue.hint =
-      "flyrun reads the types SQL, BASELINE, UNDO_SQL, DELETE and SCHEMA, and versions of "
-      "digits separated by '.' (e.g. 1.2); rows of Flyway's Java, script or baseline "
-      "migrations record work flyrun cannot run. Correct the row by hand, or delete it if "
-      "what it records does not matter, then run `flyrun validate` again";
+      "flyrun reads the row types Flyway writes (SQL, BASELINE, UNDO_SQL, DELETE, SCHEMA, "
+      "JDBC, SPRING_JDBC, SCRIPT, CUSTOM and their baseline, undo and state variants) and "
+      "versions of digits separated by '.' (e.g. 1.2). Correct the row by hand, or delete it "
+      "if what it records does not matter, then run `flyrun validate` again";
   return issue;
 }
 
 InfoRow RowFromHistory(const AppliedMigration& h, MigrationState state) {
   InfoRow row;
-  row.category = h.type == "BASELINE" ? "Baseline" : (h.version ? "Versioned" : "Repeatable");
+  row.category = IsBaseline(h) ? "Baseline" : (h.version ? "Versioned" : "Repeatable");
   if (h.version)
     row.version = Version::parse(*h.version) ? Version::parse(*h.version)->str() : *h.version;
   row.description = h.description;
@@ -135,13 +154,13 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
     if (!v) continue;
     auto& vh = versions[*v];
     vh.last = &h;
-    if (h.success && (h.type == "SQL" || h.type == "BASELINE")) {
+    if (h.success && (IsApplied(h) || IsBaseline(h))) {
       vh.applied = &h;
       vh.deleted = nullptr;
       vh.out_of_order = !applied_now.empty() && *v < *applied_now.rbegin();
-      if (h.type == "BASELINE") baseline = *v;
+      if (IsBaseline(h)) baseline = *v;
       applied_now.insert(*v);
-    } else if (h.success && h.type == "UNDO_SQL") {
+    } else if (h.success && IsUndo(h)) {
       vh.applied = nullptr;
       applied_now.erase(*v);
     } else if (h.success && h.type == kDeleteType) {
@@ -175,7 +194,7 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
     auto hit = versions.find(v);
     const VersionHistory* vh = hit == versions.end() ? nullptr : &hit->second;
 
-    if (vh && vh->last && vh->last->type == "BASELINE" && vh->applied) {
+    if (vh && vh->last && IsBaseline(*vh->last) && vh->applied) {
       plan.rows.push_back(RowFromHistory(*vh->applied, MigrationState::kBaseline));
       continue;
     }
@@ -189,6 +208,8 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
             RowFromHistory(vh->deleted ? *vh->deleted : *vh->last, MigrationState::kDeleted));
       } else if (!vh->applied) {
         plan.rows.push_back(RowFromHistory(h, MigrationState::kUndone));
+      } else if (!FromAFile(h)) {
+        plan.rows.push_back(RowFromHistory(h, MigrationState::kSuccess));
       } else if (highest_file && v < *highest_file) {
         plan.rows.push_back(RowFromHistory(h, MigrationState::kMissing));
         plan.issues.push_back({"missing-migration", h.script, 0, 0,
@@ -243,8 +264,8 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
                              "rename it to a version above " + plan.current->str() +
                                  ", or allow it with out_of_order: true"});
     } else {
-      row.state = (vh && vh->last && vh->last->type == "UNDO_SQL") ? MigrationState::kUndone
-                                                                   : MigrationState::kPending;
+      row.state = (vh && vh->last && IsUndo(*vh->last)) ? MigrationState::kUndone
+                                                        : MigrationState::kPending;
       plan.pending.push_back(file);
     }
     plan.rows.push_back(std::move(row));
@@ -256,7 +277,7 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
     if (f.kind == MigrationKind::kRepeatable) repeatable_files[f.description] = &f;
   std::map<std::string, std::vector<const AppliedMigration*>> repeatable_rows;
   for (const auto& h : history)
-    if (!h.version && (h.type == "SQL" || h.type == kDeleteType))
+    if (!h.version && (IsApplied(h) || h.type == kDeleteType))
       repeatable_rows[h.description].push_back(&h);
 
   std::map<std::string, bool> descriptions;
@@ -274,7 +295,7 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
     const AppliedMigration* retired = nullptr;
     if (last && last->type == kDeleteType) {
       for (size_t i = rows->size() - 1; i-- > 0;) {
-        if ((*rows)[i]->success && (*rows)[i]->type == "SQL") {
+        if ((*rows)[i]->success && IsApplied(*(*rows)[i])) {
           retired = (*rows)[i];
           break;
         }
@@ -283,7 +304,7 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
 
     if (rows) {
       for (size_t i = 0; i + 1 < rows->size(); ++i)
-        if ((*rows)[i]->success && (*rows)[i]->type == "SQL" && (*rows)[i] != retired)
+        if ((*rows)[i]->success && IsApplied(*(*rows)[i]) && (*rows)[i] != retired)
           plan.rows.push_back(RowFromHistory(*(*rows)[i], MigrationState::kSuperseded));
     }
     if (last && last->type == kDeleteType) {
@@ -293,7 +314,9 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
       last = nullptr;
     }
     if (!file) {
-      if (last->success) {
+      if (last->success && !FromAFile(*last)) {
+        plan.rows.push_back(RowFromHistory(*last, MigrationState::kSuccess));
+      } else if (last->success) {
         plan.rows.push_back(RowFromHistory(*last, MigrationState::kMissing));
         plan.issues.push_back({"missing-migration", last->script, 0, 0,
                                "applied repeatable migration '" + d + "' (" + last->script +

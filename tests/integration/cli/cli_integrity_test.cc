@@ -123,8 +123,8 @@ TEST_F(CliIntegrity, HistoryRowsFlyrunCannotReadStopValidateAndMigrate) {
   };
   for (const Row& row : {Row{"'2.x'", "'SQL'", "V2__b.sql", "version '2.x'"},
                          Row{"'abc'", "'SQL'", "V2__b.sql", "version 'abc'"},
-                         Row{"'2'", "'JDBC'", "V2__B.class", "type 'JDBC'"},
-                         Row{"'2'", "'SPRING_JDBC'", "V2__B.class", "type 'SPRING_JDBC'"},
+                         Row{"'2'", "'JAVA'", "V2__B.class", "type 'JAVA'"},
+                         Row{"'2'", "'sql'", "V2__b.sql", "type 'sql'"},
                          Row{"'2'", "'FOO'", "V2__b.sql", "type 'FOO'"}}) {
     {
       SQLite::Database db(db_path(), SQLite::OPEN_READWRITE);
@@ -153,6 +153,30 @@ TEST_F(CliIntegrity, HistoryRowsFlyrunCannotReadStopValidateAndMigrate) {
     EXPECT_EQ(Run({"undo"}).exit_code, 3) << row.shown;
     EXPECT_TRUE(TableExists("a"));
   }
+}
+
+// A Java migration Flyway applied has no file here: its row counts as applied,
+// so the version is neither missing nor run again, and later files still run.
+TEST_F(CliIntegrity, FlywaysJavaMigrationRowsCountAsApplied) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);
+  {
+    SQLite::Database db(db_path(), SQLite::OPEN_READWRITE);
+    db.exec(
+        "INSERT INTO flyrun_schema_history (installed_rank, version, description, type, script, "
+        "checksum, installed_by, installed_on, execution_time, success) VALUES (2, '2', 'java', "
+        "'JDBC', 'db.migration.V2__java', NULL, '', '2026-01-01 00:00:00', 0, 1)");
+  }
+  dir.Write("sql/V3__c.sql", "CREATE TABLE c (id INT);\n");
+  auto v = Run({"validate"});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  auto m = Run({"migrate"});
+  EXPECT_EQ(m.exit_code, 0) << m.out << m.err;
+  EXPECT_TRUE(TableExists("c"));
+  auto i = Run({"info"});
+  EXPECT_EQ(i.exit_code, 0) << i.err;
+  EXPECT_NE(i.out.find("JDBC"), std::string::npos) << i.out;
+  EXPECT_EQ(i.out.find("Missing"), std::string::npos) << i.out;
 }
 
 // Flyway's own marker row of a schema it created is history flyrun understands.

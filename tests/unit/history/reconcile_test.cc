@@ -224,7 +224,7 @@ TEST(Reconcile, AnUnparsableVersionIsAProblemNamingTheRow) {
 
 TEST(Reconcile, AnUnknownTypeIsAProblemNamingTheRow) {
   std::vector<ResolvedMigration> files = {V("1"), V("2"), R("v")};
-  for (const char* type : {"JDBC", "SPRING_JDBC", "FOO", "", "sql"}) {
+  for (const char* type : {"JAVA", "FOO", "", "sql"}) {
     Plan p =
         Reconcile(files, {H(1, std::string("1")), H(2, std::string("2"), "c", true, type)}, {});
     ASSERT_EQ(p.issues.size(), 1u) << type;
@@ -236,6 +236,26 @@ TEST(Reconcile, AnUnknownTypeIsAProblemNamingTheRow) {
     Plan r = Reconcile(files, {H(1, std::nullopt, "c", true, type, "v")}, {});
     EXPECT_EQ(r.unusable_rows.size(), 1u) << type;
   }
+}
+
+// Flyway's Java, script and custom migrations have no file flyrun could check:
+// their rows count as applied, never as missing or pending.
+TEST(Reconcile, FlywaysRowsOfJavaAndScriptMigrationsCountAsApplied) {
+  std::vector<ResolvedMigration> files = {V("1"), V("3")};
+  for (const char* type : {"JDBC", "SPRING_JDBC", "SCRIPT", "CUSTOM"}) {
+    AppliedMigration java = H(2, std::string("2"), "c", true, type);
+    java.script = "db.migration.V2__Java";
+    AppliedMigration java_repeatable = H(4, std::nullopt, "c", true, type, "r");
+    Plan p = Reconcile(files, {H(1, std::string("1")), java, java_repeatable}, {});
+    EXPECT_TRUE(p.issues.empty()) << type << ": " << p.issues[0].message;
+    EXPECT_EQ(PendingVersions(p), (std::vector<std::string>{"3"})) << type;
+    ASSERT_TRUE(p.current.has_value());
+    EXPECT_EQ(p.current->str(), "2");
+  }
+  // A Flyway baseline migration (SQL_BASELINE) is a baseline here too.
+  Plan b = Reconcile(files, {H(1, std::string("2"), "c", true, "SQL_BASELINE")}, {});
+  EXPECT_TRUE(b.issues.empty()) << b.issues[0].message;
+  EXPECT_EQ(PendingVersions(b), (std::vector<std::string>{"3"}));
 }
 
 // Flyway writes a SCHEMA row (rank 0, no version) when it created the schema.
