@@ -11,7 +11,18 @@
 namespace flyrun::test {
 namespace {
 
-class CliIntegrity : public SqliteCli {};
+class CliIntegrity : public SqliteCli {
+ protected:
+  /// Adds a history row as another tool would: `values` lists rank, version,
+  /// description, type, script and checksum as SQL literals.
+  void InsertRow(const std::string& values) {
+    SQLite::Database db(db_path(), SQLite::OPEN_READWRITE);
+    db.exec(
+        "INSERT INTO flyrun_schema_history (installed_rank, version, description, type, script, "
+        "checksum, installed_by, installed_on, execution_time, success) VALUES (" +
+        values + ", '', '2026-01-01 00:00:00', 0, 1)");
+  }
+};
 
 TEST_F(CliIntegrity, AScriptsOwnRollbackIsNeverRecordedAsApplied) {
   dir.Write("sql/V1__a.sql", "create table a(id int);\nrollback;\n");
@@ -129,12 +140,9 @@ TEST_F(CliIntegrity, HistoryRowsFlyrunCannotReadStopValidateAndMigrate) {
     {
       SQLite::Database db(db_path(), SQLite::OPEN_READWRITE);
       db.exec("DELETE FROM flyrun_schema_history WHERE installed_rank > 1");
-      db.exec(std::string("INSERT INTO flyrun_schema_history (installed_rank, version, "
-                          "description, type, script, checksum, installed_by, installed_on, "
-                          "execution_time, success) VALUES (7, ") +
-              row.version + ", 'b', " + row.type + ", '" + row.script +
-              "', NULL, '', '2026-01-01 00:00:00', 0, 1)");
     }
+    InsertRow(std::string("7, ") + row.version + ", 'b', " + row.type + ", '" + row.script +
+              "', NULL");
     auto v = Run({"validate"});
     EXPECT_EQ(v.exit_code, 3) << row.shown << v.out << v.err;
     EXPECT_TRUE(v.out.find("error[history-row-not-understood]: history row installed_rank 7 (") !=
@@ -160,13 +168,7 @@ TEST_F(CliIntegrity, HistoryRowsFlyrunCannotReadStopValidateAndMigrate) {
 TEST_F(CliIntegrity, FlywaysJavaMigrationRowsCountAsApplied) {
   dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
   ASSERT_EQ(Run({"migrate"}).exit_code, 0);
-  {
-    SQLite::Database db(db_path(), SQLite::OPEN_READWRITE);
-    db.exec(
-        "INSERT INTO flyrun_schema_history (installed_rank, version, description, type, script, "
-        "checksum, installed_by, installed_on, execution_time, success) VALUES (2, '2', 'java', "
-        "'JDBC', 'db.migration.V2__java', NULL, '', '2026-01-01 00:00:00', 0, 1)");
-  }
+  InsertRow("2, '2', 'java', 'JDBC', 'db.migration.V2__java', NULL");
   dir.Write("sql/V3__c.sql", "CREATE TABLE c (id INT);\n");
   auto v = Run({"validate"});
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
@@ -183,14 +185,7 @@ TEST_F(CliIntegrity, FlywaysJavaMigrationRowsCountAsApplied) {
 TEST_F(CliIntegrity, FlywaysSchemaMarkerRowIsFine) {
   dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
   ASSERT_EQ(Run({"migrate"}).exit_code, 0);
-  {
-    SQLite::Database db(db_path(), SQLite::OPEN_READWRITE);
-    db.exec(
-        "INSERT INTO flyrun_schema_history (installed_rank, version, description, type, script, "
-        "checksum, installed_by, installed_on, execution_time, success) VALUES (0, NULL, "
-        "'<< Flyway Schema Creation >>', 'SCHEMA', '\"main\"', NULL, '', '2026-01-01 00:00:00', "
-        "0, 1)");
-  }
+  InsertRow("0, NULL, '<< Flyway Schema Creation >>', 'SCHEMA', '\"main\"', NULL");
   dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\n");
   auto v = Run({"validate"});
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
