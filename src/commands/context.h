@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -37,6 +38,9 @@ struct CommandContext {
   /// Opens the database instead of choosing a driver by URL scheme: the seam
   /// through which unit tests run the commands against an in-memory driver.
   std::function<std::unique_ptr<Driver>(const Config&)> open_driver;
+  /// What a command that fails had done until then (migrate: the migrations it
+  /// applied), as fields merged into the `--output json` failure document.
+  mutable nlohmann::json partial_result = nlohmann::json::object();
 };
 
 /// Scanned migrations with checksums (repeatables' checksums cover the
@@ -74,6 +78,10 @@ SplitOptions SplitOptionsFor(const Config& config, Dialect dialect);
 
 /// ReconcileOptions from config (target parsed; Error(kUsage) when malformed).
 ReconcileOptions ReconcileOptionsFor(const Config& config);
+
+/// Error(kUsage) when the target names a version that neither a file nor a
+/// history row has (Flyway's failOnMissingTarget), unless written `2.5?`.
+void RefuseMissingTarget(const Plan& plan, const ReconcileOptions& options);
 
 /// Prints issues in the chosen format; text goes grouped by file.
 void PrintIssues(const CommandContext& ctx, const Issues& issues);

@@ -32,6 +32,7 @@ ExitCode RunInfo(const CommandContext& ctx) {
     }
     nlohmann::json j = {
         {"command", "info"},
+        {"success", true},
         {"database", RedactUrl(config.url)},
         {"schema_version", plan.current ? nlohmann::json(plan.current->str()) : nullptr},
         {"migrations", rows}};
