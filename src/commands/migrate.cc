@@ -144,9 +144,19 @@ ExitCode RunMigrate(const CommandContext& ctx) {
       }
     }
     RunCallbacks(*driver, ctx, session, loaded, "afterMigrate");
-  } catch (const Error& e) {
+  } catch (const Error& caught) {
     ctx.partial_result = result();
     ctx.partial_result.erase("command");
+    Error e = caught;
+    // What this run committed before the failure stays whatever happens next.
+    if (!done.empty() && !ctx.dry_run) {
+      std::string versions;
+      for (const ResolvedMigration* m : done)
+        versions += (versions.empty() ? "" : ", ") +
+                    (m->version ? "version " + m->version->str() : "'" + m->description + "'");
+      e.detail += (e.detail.empty() ? "" : "\n") +
+                  std::string("applied before it in this run and committed: ") + versions;
+    }
     if (e.code() == ExitCode::kMigrationFailed) {
       try {
         RunCallbacks(*driver, ctx, session, loaded, "afterMigrateError");
@@ -154,7 +164,7 @@ ExitCode RunMigrate(const CommandContext& ctx) {
         spdlog::error("afterMigrateError callback failed: {}", callback_error.what());
       }
     }
-    throw;
+    throw e;
   }
 
   if (ctx.output == OutputFormat::kJson) {

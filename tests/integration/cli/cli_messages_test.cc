@@ -3,6 +3,7 @@
 // SQLite.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <filesystem>
 #include <fstream>
@@ -324,6 +325,36 @@ TEST_F(CliMessages, UndoTargetCurrentUndoesTheLatest) {
   auto r = Run({"undo", "--target", "current"});
   ASSERT_EQ(r.exit_code, 0) << Show(r);
   EXPECT_EQ(Applied(), "1 2 3 3:UNDO_SQL");
+}
+
+// --- interrupted migrations ------------------------------------------------
+
+// Runs for minutes unless the progress handler aborts it.
+constexpr char kLongStatement[] =
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000000) "
+    "SELECT count(*) FROM c;\n";
+
+TEST_F(CliMessages, AnInterruptedMigrationIsNamedWithWhatWasRolledBackAndWhatStays) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/V2__slow.sql", std::string("CREATE TABLE b (id INT);\n") + kLongStatement);
+  auto bg = StartFlyrun({"migrate"}, dir.path(), {{"FLYRUN_URL", url()}});
+  // The journal exists while V2's transaction is open.
+  auto v2_running = [&] {
+    try {
+      return std::filesystem::exists(dir.path() / "app.db-journal") && Applied() == "1";
+    } catch (const SQLite::Exception&) {
+      return false;  // busy: flyrun is committing
+    }
+  };
+  ASSERT_TRUE(ReachedOrKill(bg, v2_running, "V2 running"));
+  long long ms = 0;
+  RunResult r = SignalAndWait(bg, SIGTERM, std::chrono::milliseconds(20000), ms);
+  EXPECT_EQ(r.exit_code, 130) << Show(r);
+  EXPECT_TRUE(Has(r.err, "interrupted by signal during V2__slow.sql")) << Show(r);
+  EXPECT_TRUE(Has(r.err, "V2__slow.sql was rolled back")) << Show(r);
+  EXPECT_TRUE(Has(r.err, "statement 1 had run")) << Show(r);
+  EXPECT_TRUE(Has(r.err, "applied before it in this run and committed: version 1")) << Show(r);
+  EXPECT_EQ(Applied(), "1");
 }
 
 }  // namespace
