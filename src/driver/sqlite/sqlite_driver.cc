@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/fd.h"
 #include "core/interrupt.h"
+#include "driver/common/history_checks.h"
 #include "driver/common/history_sql.h"
 
 namespace flyrun {
@@ -165,7 +166,17 @@ class SqliteDriver : public Driver {
   }
 
   void EnsureHistoryTable() override {
-    Run(HistoryTableDdl(QuoteIdent(table_), "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP"));
+    try {
+      Run(HistoryTableDdl(QuoteIdent(table_), "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP"));
+    } catch (const Error& e) {
+      if (e.code() != ExitCode::kMigrationFailed) throw;
+      int primary = e.vendor_code & 0xff;
+      bool refused = primary == SQLITE_READONLY || primary == SQLITE_PERM ||
+                     primary == SQLITE_AUTH || primary == SQLITE_CANTOPEN;
+      throw HistoryCreateError(e, history_table_sql() + " in " + path_, refused,
+                               "make the database file and its directory writable for this "
+                               "user (and take PRAGMA query_only out of init_sql)");
+    }
   }
 
   std::vector<AppliedMigration> ReadHistory() override {
@@ -189,8 +200,11 @@ class SqliteDriver : public Driver {
         rows.push_back(std::move(r));
       }
     } catch (const SQLite::Exception& e) {
+      if (std::string(e.what()).find("no such column") != std::string::npos)
+        throw NotAHistoryTable(history_table_sql(), Columns());
       throw SqlError(e);
     }
+    RefuseForeignHistoryRows(history_table_sql(), rows);
     return rows;
   }
 
@@ -239,6 +253,15 @@ class SqliteDriver : public Driver {
     } catch (const SQLite::Exception& e) {
       throw SqlError(e);
     }
+  }
+
+  /// The history table's columns, in order.
+  std::vector<std::string> Columns() {
+    std::vector<std::string> out;
+    SQLite::Statement q(db_, "SELECT name FROM pragma_table_info(?) ORDER BY cid");
+    q.bind(1, table_);
+    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    return out;
   }
 
   std::string CurrentUser() override {

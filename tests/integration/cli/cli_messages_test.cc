@@ -357,5 +357,30 @@ TEST_F(CliMessages, AnInterruptedMigrationIsNamedWithWhatWasRolledBackAndWhatSta
   EXPECT_EQ(Applied(), "1");
 }
 
+// --- the history table -----------------------------------------------------
+
+TEST_F(CliMessages, AHistoryTableOfAnotherToolIsNamedWithTheColumnsFlyrunExpects) {
+  WriteThree();
+  {
+    SQLite::Database db(db_path(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE flyrun_schema_history (version BIGINT PRIMARY KEY, dirty BOOLEAN)");
+  }
+  auto r = Run({"migrate"});
+  EXPECT_EQ(r.exit_code, 2) << Show(r);
+  EXPECT_TRUE(Has(r.err, "\"flyrun_schema_history\" is not a flyrun history table")) << Show(r);
+  EXPECT_TRUE(Has(r.err, "golang-migrate")) << Show(r);
+  EXPECT_TRUE(Has(r.err, "installed_rank, version")) << Show(r);
+  EXPECT_FALSE(TableExists("a"));
+}
+
+TEST_F(CliMessages, AReadOnlySessionSaysItWasCreatingTheHistoryTable) {
+  WriteThree();
+  auto r = Run({"migrate", "--init-sql", "PRAGMA query_only = ON"});
+  EXPECT_EQ(r.exit_code, 2) << Show(r);
+  EXPECT_TRUE(Has(r.err, "could not create the history table \"flyrun_schema_history\""))
+      << Show(r);
+  EXPECT_TRUE(Has(r.err, "hint: ")) << Show(r);
+}
+
 }  // namespace
 }  // namespace flyrun::test
