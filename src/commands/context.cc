@@ -95,14 +95,16 @@ ConnectionOptions ConnectionOptionsFor(const Config& config) {
   return o;
 }
 
-std::unique_ptr<Driver> Connect(const Config& config) {
+std::unique_ptr<Driver> Connect(const Config& config, bool read_only) {
   RequireUrl(config);
-  return OpenDriver(ConnectionOptionsFor(config), config.connect_deadline);
+  ConnectionOptions options = ConnectionOptionsFor(config);
+  options.create_database = !read_only;
+  return OpenDriver(options, config.connect_deadline);
 }
 
-std::unique_ptr<Driver> Connect(const CommandContext& ctx) {
+std::unique_ptr<Driver> Connect(const CommandContext& ctx, bool read_only) {
   if (ctx.open_driver) return ctx.open_driver(ctx.config);
-  return Connect(ctx.config);
+  return Connect(ctx.config, read_only);
 }
 
 std::map<std::string, std::string> PlaceholdersFor(const Config& config, const std::string& user,

@@ -62,10 +62,11 @@ void RetryConnectingFor(Config& config, std::chrono::milliseconds timeout);
 
 ConnectionOptions ConnectionOptionsFor(const Config& config);
 
-/// Opens the driver for the configured URL (RequireUrl first).
-std::unique_ptr<Driver> Connect(const Config& config);
+/// Opens the driver for the configured URL (RequireUrl first). `read_only`:
+/// for commands that change nothing, which do not create a missing SQLite file.
+std::unique_ptr<Driver> Connect(const Config& config, bool read_only = false);
 /// The same through ctx.open_driver when it is set.
-std::unique_ptr<Driver> Connect(const CommandContext& ctx);
+std::unique_ptr<Driver> Connect(const CommandContext& ctx, bool read_only = false);
 
 /// User placeholders plus the built-ins for `script` (SPEC 6). `user` and
 /// `database` come from the driver.
