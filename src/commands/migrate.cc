@@ -81,6 +81,15 @@ ExitCode RunMigrate(const CommandContext& ctx) {
                 "fix them, or see `flyrun validate` and `flyrun repair`");
   }
   PreflightOrRefuse(ctx, *driver, plan.pending, loaded.migrations, true);
+  // A first migrate over objects flyrun did not create: when the migrations
+  // were applied before (by hand, by another tool), baseline is what is
+  // wanted. Said up front, and with the failure this usually ends in.
+  bool predates = history.empty() && !plan.pending.empty() && !driver->SchemaIsEmpty();
+  const std::string baseline_hint =
+      "the schema already held objects but no history: if these migrations were applied before "
+      "(by hand or by another tool), record that with `flyrun baseline` (baseline_version = the "
+      "version the schema is at) or set baseline_on_migrate, instead of applying them again";
+  if (predates) spdlog::warn("{}", baseline_hint);
 
   std::string initial = plan.current ? plan.current->str() : "";
   nlohmann::json applied = nlohmann::json::array();
@@ -157,6 +166,8 @@ ExitCode RunMigrate(const CommandContext& ctx) {
       e.detail += (e.detail.empty() ? "" : "\n") +
                   std::string("applied before it in this run and committed: ") + versions;
     }
+    if (predates && e.code() == ExitCode::kMigrationFailed)
+      e.set_hint(e.hint().empty() ? baseline_hint : e.hint() + "; or: " + baseline_hint);
     if (e.code() == ExitCode::kMigrationFailed) {
       try {
         RunCallbacks(*driver, ctx, session, loaded, "afterMigrateError");

@@ -32,6 +32,11 @@ class CliMessages : public SqliteCli {
     dir.Write("sql/V2__b.sql", "CREATE TABLE b (id INT);\n");
     dir.Write("sql/V3__c.sql", "CREATE TABLE c (id INT);\n");
   }
+  /// Runs `sql` on the database, creating it.
+  void Exec(const std::string& sql) {
+    SQLite::Database db(db_path(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(sql);
+  }
   /// Versions in the history, in rank order, space separated.
   std::string Applied() {
     if (!TableExists("flyrun_schema_history")) return "";
@@ -144,6 +149,7 @@ TEST_F(CliMessages, FailedMigrateJsonListsWhatThisRunCommitted) {
 
 TEST_F(CliMessages, InfoJsonHasSuccessLikeEveryOtherCommand) {
   WriteThree();
+  ASSERT_EQ(Run({"migrate", "--target", "1"}).exit_code, 0);
   auto r = Run({"info", "--output", "json"});
   ASSERT_EQ(r.exit_code, 0) << Show(r);
   EXPECT_EQ(nlohmann::json::parse(r.out)["success"], true) << r.out;
@@ -235,6 +241,7 @@ TEST_F(CliMessages, EveryReadmeOptionWorksBeforeAndAfterTheCommand) {
   dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
   dir.Write("password.txt", "secret\n");
   dir.Write("flyrun.yaml", "environments:\n  dev:\n    table: flyrun_schema_history\n");
+  ASSERT_EQ(Run({"migrate"}).exit_code, 0);  // info and validate do not create the database
   auto cases = OptionCases(url());
   std::set<std::string> documented = ReadmeOptions();
   EXPECT_GT(documented.size(), 25u);
@@ -361,10 +368,7 @@ TEST_F(CliMessages, AnInterruptedMigrationIsNamedWithWhatWasRolledBackAndWhatSta
 
 TEST_F(CliMessages, AHistoryTableOfAnotherToolIsNamedWithTheColumnsFlyrunExpects) {
   WriteThree();
-  {
-    SQLite::Database db(db_path(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec("CREATE TABLE flyrun_schema_history (version BIGINT PRIMARY KEY, dirty BOOLEAN)");
-  }
+  Exec("CREATE TABLE flyrun_schema_history (version BIGINT PRIMARY KEY, dirty BOOLEAN)");
   auto r = Run({"migrate"});
   EXPECT_EQ(r.exit_code, 2) << Show(r);
   EXPECT_TRUE(Has(r.err, "\"flyrun_schema_history\" is not a flyrun history table")) << Show(r);
@@ -380,6 +384,82 @@ TEST_F(CliMessages, AReadOnlySessionSaysItWasCreatingTheHistoryTable) {
   EXPECT_TRUE(Has(r.err, "could not create the history table \"flyrun_schema_history\""))
       << Show(r);
   EXPECT_TRUE(Has(r.err, "hint: ")) << Show(r);
+}
+
+// --- SQLite files ----------------------------------------------------------
+
+TEST_F(CliMessages, ALockFileThatCannotBeCreatedIsNamedAndNotALockTimeout) {
+  WriteThree();
+  // Works as root too: nothing can create a file where a directory is.
+  std::filesystem::create_directories(db_path() + ".flyrun-lock");
+  auto r = Run({"migrate"});
+  EXPECT_EQ(r.exit_code, 2) << Show(r);
+  EXPECT_TRUE(Has(r.err, "cannot create the lock file " + db_path() + ".flyrun-lock")) << Show(r);
+  EXPECT_FALSE(Has(r.err, "not acquired")) << Show(r);
+}
+
+TEST_F(CliMessages, ReadOnlyCommandsDoNotCreateAMistypedSqliteDatabase) {
+  WriteThree();
+  for (const char* command : {"info"}) {
+    auto r = Run({command}, {{"FLYRUN_URL", "sqlite:typo.db"}});
+    EXPECT_EQ(r.exit_code, 4) << command << "\n" << Show(r);
+    EXPECT_TRUE(Has(r.err, "typo.db does not exist")) << Show(r);
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "typo.db")) << command;
+  }
+  auto nodir = Run({"info"}, {{"FLYRUN_URL", "sqlite:///tmp/msg-no-such-dir/typo.db"}});
+  EXPECT_EQ(nodir.exit_code, 4) << Show(nodir);
+  EXPECT_FALSE(std::filesystem::exists("/tmp/msg-no-such-dir"));
+  auto migrate = Run({"migrate"}, {{"FLYRUN_URL", "sqlite:typo.db"}});
+  EXPECT_EQ(migrate.exit_code, 0) << Show(migrate);
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "typo.db")) << "migrate creates it";
+}
+
+// --- info ------------------------------------------------------------------
+
+/// The display column where `needle` starts in `line` (UTF-8: accented
+/// letters one column, CJK two).
+size_t ColumnOf(const std::string& line, const std::string& needle) {
+  size_t at = line.find(needle);
+  if (at == std::string::npos) return std::string::npos;
+  size_t column = 0;
+  for (size_t i = 0; i < at;) {
+    unsigned char c = static_cast<unsigned char>(line[i]);
+    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    column += len == 3 && c >= 0xE3 && c <= 0xE9 ? 2 : 1;  // CJK ideographs and kana
+    i += len;
+  }
+  return column;
+}
+
+TEST_F(CliMessages, InfoAlignsAccentedAndCjkDescriptionsByDisplayWidth) {
+  dir.Write("sql/V1__plain.sql", "SELECT 1;\n");
+  dir.Write("sql/V2__café_crème.sql", "SELECT 1;\n");
+  dir.Write("sql/V3__日本語の説明.sql", "SELECT 1;\n");
+  ASSERT_EQ(Run({"migrate", "--target", "current"}).exit_code, 0);  // creates the database
+  auto r = Run({"info"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  std::vector<size_t> columns;
+  size_t start = 0;
+  while (start < r.out.size()) {
+    size_t nl = r.out.find('\n', start);
+    std::string line = r.out.substr(start, nl - start);
+    if (Has(line, "Versioned")) columns.push_back(ColumnOf(line, "SQL"));
+    start = nl == std::string::npos ? r.out.size() : nl + 1;
+  }
+  ASSERT_EQ(columns.size(), 3u) << r.out;
+  EXPECT_EQ(columns[0], columns[1]) << r.out;
+  EXPECT_EQ(columns[0], columns[2]) << r.out;
+}
+
+// --- a schema that predates flyrun -----------------------------------------
+
+TEST_F(CliMessages, AFirstMigrateOverExistingObjectsHintsAtBaseline) {
+  WriteThree();
+  Exec("CREATE TABLE a (id INT)");
+  auto r = Run({"migrate"});
+  EXPECT_EQ(r.exit_code, 1) << Show(r);
+  EXPECT_TRUE(Has(r.err, "flyrun baseline")) << Show(r);
+  EXPECT_TRUE(Has(r.err, "baseline_on_migrate")) << Show(r);
 }
 
 }  // namespace

@@ -391,4 +391,13 @@ TEST_P(Commands, AReadOnlySessionSaysItWasCreatingTheHistoryTable) {
   EXPECT_TRUE(Contains(r.err, "`schema`")) << Show(r);
 }
 
+TEST_P(Commands, AFirstMigrateOverExistingObjectsHintsAtBaseline) {
+  WriteExample();
+  Exec(example().legacy_users);
+  auto r = Run({"migrate"});
+  EXPECT_EQ(r.exit_code, 1) << Show(r);
+  EXPECT_TRUE(Contains(r.err, "flyrun baseline")) << Show(r);
+  EXPECT_TRUE(Contains(r.err, "baseline_on_migrate")) << Show(r);
+}
+
 }  // namespace flyrun::test
