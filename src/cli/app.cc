@@ -144,7 +144,7 @@ int RunApp(int argc, char** argv) {
     return sub;
   };
   CLI::App* migrate = add("migrate", "apply pending migrations", RunMigrate);
-  CLI::App* info = add("info", "show every migration and its state", RunInfo);
+  add("info", "show every migration and its state", RunInfo);
   CLI::App* validate =
       add("validate", "check migration files (and the history when a URL is set)", RunValidate);
   CLI::App* repair =
@@ -157,7 +157,6 @@ int RunApp(int argc, char** argv) {
   CLI::App* exec =
       add("exec", "container entrypoint: wait for the database, migrate, then exec CMD", RunExec);
   CLI::App* create = add("new", "create the next V and U migration files", RunNew);
-  (void)info;
 
   // Options of some commands only. Each is accepted before or after the
   // command (README, Commands): it is declared on those commands and on the
