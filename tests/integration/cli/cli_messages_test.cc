@@ -406,9 +406,10 @@ TEST_F(CliMessages, ReadOnlyCommandsDoNotCreateAMistypedSqliteDatabase) {
     EXPECT_TRUE(Has(r.err, "typo.db does not exist")) << Show(r);
     EXPECT_FALSE(std::filesystem::exists(dir.path() / "typo.db")) << command;
   }
-  auto nodir = Run({"info"}, {{"FLYRUN_URL", "sqlite:///tmp/msg-no-such-dir/typo.db"}});
+  auto nodir =
+      Run({"info"}, {{"FLYRUN_URL", "sqlite://" + (dir.path() / "nodir/typo.db").string()}});
   EXPECT_EQ(nodir.exit_code, 4) << Show(nodir);
-  EXPECT_FALSE(std::filesystem::exists("/tmp/msg-no-such-dir"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "nodir"));
   auto migrate = Run({"migrate"}, {{"FLYRUN_URL", "sqlite:typo.db"}});
   EXPECT_EQ(migrate.exit_code, 0) << Show(migrate);
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "typo.db")) << "migrate creates it";
