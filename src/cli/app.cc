@@ -8,6 +8,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli/command_line.h"
 #include "commands/commands.h"
 #include "commands/output.h"
 #include "config/config.h"
@@ -59,7 +60,8 @@ std::string FlagName(const char* key) {
 
 struct Globals {
   std::map<std::string, std::string> values;
-  std::map<std::string, CLI::Option*> options;
+  /// Per key, its flag on the app and on the commands that take it.
+  std::map<std::string, std::vector<CLI::Option*>> options;
   std::vector<std::string> placeholders;
   std::string config_file, env_name, output = "text", log_format = "text";
   bool quiet = false, verbose = false;
@@ -69,8 +71,8 @@ struct Globals {
 void AddGlobalOptions(CLI::App& app, Globals& g) {
   for (const auto& k : kKeyFlags) {
     std::string name = FlagName(k.key);
-    g.options[k.key] = k.boolean ? app.add_flag(name + "{true}", g.values[k.key], k.help)
-                                 : app.add_option(name, g.values[k.key], k.help);
+    g.options[k.key].push_back(k.boolean ? app.add_flag(name + "{true}", g.values[k.key], k.help)
+                                         : app.add_option(name, g.values[k.key], k.help));
   }
   app.add_option("--placeholder", g.placeholders, "placeholder name=value (repeatable)");
   app.add_option("--config", g.config_file,
@@ -87,8 +89,9 @@ void AddGlobalOptions(CLI::App& app, Globals& g) {
 
 ConfigInputs InputsOf(const Globals& g) {
   ConfigInputs in;
-  for (const auto& [key, opt] : g.options)
-    if (opt->count() > 0) in.flags[key] = g.values.at(key);
+  for (const auto& [key, opts] : g.options)
+    for (const CLI::Option* opt : opts)
+      if (opt->count() > 0) in.flags[key] = g.values.at(key);
   in.placeholder_flags = g.placeholders;
   in.config_file = g.config_file;
   in.env_name = g.env_name;
@@ -141,47 +144,108 @@ int RunApp(int argc, char** argv) {
     return sub;
   };
   CLI::App* migrate = add("migrate", "apply pending migrations", RunMigrate);
-  migrate->add_flag("--dry-run", ctx.dry_run, "print the SQL that would run and change nothing");
   add("info", "show every migration and its state", RunInfo);
   CLI::App* validate =
       add("validate", "check migration files (and the history when a URL is set)", RunValidate);
-  validate->add_flag("--offline", ctx.offline, "check the files only, even when a URL is set");
-  g.options["dialect"] =
-      validate->add_option("--dialect", g.values["dialect"],
-                           "SQL dialect of the scripts when no URL is set: postgresql, mysql "
-                           "or sqlite (config dialect)");
-  validate
-      ->add_option("--base", ctx.base,
-                   "git revision to compare the migration files with (e.g. origin/main)")
-      ->type_name("REF");
-  g.options["undo_required"] = validate->add_flag(
-      "--undo-required{true}", g.values["undo_required"],
-      "require an undo file for every versioned migration (config undo_required)");
   CLI::App* repair =
       add("repair", "remove failed history rows and realign checksums with the files", RunRepair);
-  repair
-      ->add_option("--mark-applied", ctx.mark_applied,
-                   "record the failed migration VERSION as applied (after finishing it by hand) "
-                   "instead of removing its row")
-      ->type_name("VERSION");
   add("baseline", "record baseline_version as applied, for a database that already has a schema",
       RunBaseline);
   add("clean", "drop every object in the schema (refused unless clean_enabled)", RunClean);
   CLI::App* undo = add("undo", "revert the latest applied migration, or down to --target", RunUndo);
-  undo->add_flag("--dry-run", ctx.dry_run, "print the SQL that would run and change nothing");
   CLI::App* wait = add("wait", "wait until the database accepts connections", RunWait);
-  std::string wait_timeout = "60s";
-  wait->add_option("--timeout", wait_timeout, "how long to wait (default 60s)");
   CLI::App* exec =
       add("exec", "container entrypoint: wait for the database, migrate, then exec CMD", RunExec);
-  exec->add_option("--timeout", wait_timeout, "how long to wait for the database (default 60s)");
+  CLI::App* create = add("new", "create the next V and U migration files", RunNew);
+
+  // Options of some commands only. Each is accepted before or after the
+  // command (README, Commands): it is declared on those commands and on the
+  // app, and given to any other command it is an error that names the ones
+  // that take it.
+  std::vector<std::pair<CLI::Option*, std::vector<CLI::App*>>> command_options;
+  auto command_option = [&](std::vector<CLI::App*> takers,
+                            const std::function<CLI::Option*(CLI::App&)>& declare) {
+    for (CLI::App* sub : takers) declare(*sub);
+    CLI::Option* on_app = declare(app);
+    on_app->group("Options of some commands (before or after the command)");
+    command_options.emplace_back(on_app, std::move(takers));
+    return on_app;
+  };
+  command_option({migrate, undo}, [&](CLI::App& a) {
+    return a.add_flag("--dry-run", ctx.dry_run, "print the SQL that would run and change nothing");
+  });
+  command_option({validate}, [&](CLI::App& a) {
+    return a.add_flag("--offline", ctx.offline, "check the files only, even when a URL is set");
+  });
+  command_option({validate}, [&](CLI::App& a) {
+    CLI::Option* o = a.add_option("--dialect", g.values["dialect"],
+                                  "SQL dialect of the scripts when no URL is set: postgresql, "
+                                  "mysql or sqlite (config dialect)");
+    g.options["dialect"].push_back(o);
+    return o;
+  });
+  command_option({validate}, [&](CLI::App& a) {
+    return a
+        .add_option("--base", ctx.base,
+                    "git revision to compare the migration files with (e.g. origin/main)")
+        ->type_name("REF");
+  });
+  command_option({validate}, [&](CLI::App& a) {
+    CLI::Option* o =
+        a.add_flag("--undo-required{true}", g.values["undo_required"],
+                   "require an undo file for every versioned migration (config undo_required)");
+    g.options["undo_required"].push_back(o);
+    return o;
+  });
+  command_option({repair}, [&](CLI::App& a) {
+    return a
+        .add_option("--mark-applied", ctx.mark_applied,
+                    "record the failed migration VERSION as applied (after finishing it by hand) "
+                    "instead of removing its row")
+        ->type_name("VERSION");
+  });
+  std::string wait_timeout = "60s";
+  command_option({wait, exec}, [&](CLI::App& a) {
+    return a.add_option("--timeout", wait_timeout,
+                        "how long to wait for the database (default 60s)");
+  });
   exec->add_option("command", ctx.exec_args, "the command to run after migrating (after --)")
       ->required();
-  CLI::App* create = add("new", "create the next V and U migration files", RunNew);
   create->add_option("description", ctx.new_description, "what the migration does")->required();
 
+  std::vector<std::string> command_names;
+  for (const auto& [sub, run] : commands) command_names.push_back(sub->get_name());
+  CommandLineFacts facts = ScanCommandLine(app, argc, argv);
+  std::string command_name = facts.known_command ? facts.command : std::string();
+  auto fail = [&](const Error& e, const std::string& secret, bool json_logs) {
+    PrintError(e, secret, json_logs);
+    if (ctx.output == OutputFormat::kJson) {
+      nlohmann::json j = {{"command", command_name.empty() ? nlohmann::json(nullptr)
+                                                           : nlohmann::json(command_name)},
+                          {"success", false},
+                          {"error", ErrorJson(e)}};
+      for (const auto& [key, value] : ctx.partial_result.items()) j[key] = value;
+      std::cout << RedactSecret(j.dump(2), secret) << '\n';
+    }
+    return static_cast<int>(e.code());
+  };
+  if (facts.json_output) ctx.output = OutputFormat::kJson;
   try {
+    if (!facts.command.empty() && !facts.known_command)
+      throw UnknownCommand(facts.command, command_names);
     app.parse(argc, argv);
+    for (const auto& [option, takers] : command_options) {
+      if (option->count() == 0) continue;
+      std::string names;
+      bool taken = false;
+      for (const CLI::App* t : takers) {
+        taken = taken || t->parsed();
+        names += (names.empty() ? "" : " and ") + t->get_name();
+      }
+      if (!taken)
+        throw UsageError(option->get_name() + " is an option of " + names + ", not of " +
+                         command_name);
+    }
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -189,8 +253,9 @@ int RunApp(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return static_cast<int>(ExitCode::kUsage);
+    return fail(CommandLineError(e), {}, facts.json_logs);
+  } catch (const Error& e) {
+    return fail(e, {}, facts.json_logs);
   }
 
   // Logging starts before the configuration is read, so FLYRUN_LOG_FORMAT is
@@ -211,12 +276,10 @@ int RunApp(int argc, char** argv) {
                : g.output == "github" ? OutputFormat::kGithub
                : g.output == "sarif"  ? OutputFormat::kSarif
                                       : OutputFormat::kText;
-  std::string command_name;
   std::string secret;
   try {
     for (auto& [sub, run] : commands) {
       if (!sub->parsed()) continue;
-      command_name = sub->get_name();
       if ((ctx.output == OutputFormat::kGithub || ctx.output == OutputFormat::kSarif) &&
           command_name != "validate")
         throw UsageError("--output " + g.output + " is for validate only");
@@ -231,16 +294,10 @@ int RunApp(int argc, char** argv) {
     }
     return static_cast<int>(ExitCode::kUsage);
   } catch (const Error& e) {
-    PrintError(e, secret, json_logs);
-    if (ctx.output == OutputFormat::kJson) {
-      nlohmann::json j = {{"command", command_name}, {"success", false}, {"error", ErrorJson(e)}};
-      std::cout << RedactSecret(j.dump(2), secret) << '\n';
-    }
-    return static_cast<int>(e.code());
+    return fail(e, secret, json_logs);
   } catch (const std::exception& e) {
-    PrintError(Error(ExitCode::kMigrationFailed, std::string("internal error: ") + e.what()),
-               secret, json_logs);
-    return static_cast<int>(ExitCode::kMigrationFailed);
+    return fail(Error(ExitCode::kMigrationFailed, std::string("internal error: ") + e.what()),
+                secret, json_logs);
   }
 }
 

@@ -1,5 +1,6 @@
 #include "commands/context.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <sstream>
@@ -113,14 +114,16 @@ ConnectionOptions ConnectionOptionsFor(const Config& config) {
   return o;
 }
 
-std::unique_ptr<Driver> Connect(const Config& config) {
+std::unique_ptr<Driver> Connect(const Config& config, bool read_only) {
   RequireUrl(config);
-  return OpenDriver(ConnectionOptionsFor(config), config.connect_deadline);
+  ConnectionOptions options = ConnectionOptionsFor(config);
+  options.create_database = !read_only;
+  return OpenDriver(options, config.connect_deadline);
 }
 
-std::unique_ptr<Driver> Connect(const CommandContext& ctx) {
+std::unique_ptr<Driver> Connect(const CommandContext& ctx, bool read_only) {
   if (ctx.open_driver) return ctx.open_driver(ctx.config);
-  return Connect(ctx.config);
+  return Connect(ctx.config, read_only);
 }
 
 std::map<std::string, std::string> PlaceholdersFor(const Config& config, const std::string& user,
@@ -148,14 +151,45 @@ SplitOptions SplitOptionsFor(const Config& config, Dialect dialect) {
 ReconcileOptions ReconcileOptionsFor(const Config& config) {
   ReconcileOptions o;
   o.out_of_order = config.out_of_order;
-  if (!config.target.empty() && config.target != "latest") {
-    o.target = Version::parse(config.target);
+  std::string target = config.target;
+  if (target == "current") {
+    o.target_current = true;
+  } else if (target == "next") {
+    o.target_next = true;
+  } else if (!target.empty() && target != "latest") {
+    if (target.back() == '?') {
+      o.target_must_exist = false;
+      target.pop_back();
+    }
+    o.target = Version::parse(target);
     if (!o.target) {
       throw UsageError("target: '" + config.target + "' is not a version",
-                       "use a version such as 3 or 1.2, or 'latest'");
+                       "use a version such as 3 or 1.2 (2.5? when it need not exist), latest, "
+                       "current or next");
     }
   }
   return o;
+}
+
+void RefuseMissingTarget(const Plan& plan, const ReconcileOptions& options) {
+  if (!options.target || !options.target_must_exist) return;
+  const Version& target = *options.target;
+  // 0 is the empty schema (`undo --target 0` reverts everything).
+  if (target == Version()) return;
+  if (std::binary_search(plan.versions.begin(), plan.versions.end(), target)) return;
+  std::string below, above;
+  for (const Version& v : plan.versions) {
+    if (v < target) below = v.str();
+    if (target < v && above.empty()) above = v.str();
+  }
+  std::string around = below.empty() && above.empty() ? "there are no versioned migrations"
+                       : below.empty()                ? "the lowest version is " + above
+                       : above.empty()                ? "the highest version is " + below
+                                       : "the nearest versions are " + below + " and " + above;
+  throw UsageError(
+      "target: no migration has the target version " + target.str() + " (" + around + ")",
+      "name an existing version, or write the target as " + target.str() +
+          "? to go up to the highest version not above it");
 }
 
 }  // namespace flyrun

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -36,6 +37,9 @@ struct CommandContext {
   /// Opens the database instead of choosing a driver by URL scheme: the seam
   /// through which unit tests run the commands against an in-memory driver.
   std::function<std::unique_ptr<Driver>(const Config&)> open_driver;
+  /// What a command that fails had done until then (migrate: the migrations it
+  /// applied), as fields merged into the `--output json` failure document.
+  mutable nlohmann::json partial_result = nlohmann::json::object();
 };
 
 /// Scanned migrations with checksums (repeatables' checksums cover the
@@ -57,10 +61,11 @@ void RetryConnectingFor(Config& config, std::chrono::milliseconds timeout);
 
 ConnectionOptions ConnectionOptionsFor(const Config& config);
 
-/// Opens the driver for the configured URL (RequireUrl first).
-std::unique_ptr<Driver> Connect(const Config& config);
+/// Opens the driver for the configured URL (RequireUrl first). `read_only`:
+/// for commands that change nothing, which do not create a missing SQLite file.
+std::unique_ptr<Driver> Connect(const Config& config, bool read_only = false);
 /// The same through ctx.open_driver when it is set.
-std::unique_ptr<Driver> Connect(const CommandContext& ctx);
+std::unique_ptr<Driver> Connect(const CommandContext& ctx, bool read_only = false);
 
 /// User placeholders plus the built-ins for `script` (SPEC 6). `user` and
 /// `database` come from the driver.
@@ -78,6 +83,10 @@ ReconcileOptions ReconcileOptionsFor(const Config& config);
 /// cannot read (Plan::unusable_rows), prints them and throws Error(kValidation),
 /// whatever validate_on_migrate says.
 void RefuseUnusableHistory(const CommandContext& ctx, const Plan& plan);
+
+/// Error(kUsage) when the target names a version that neither a file nor a
+/// history row has (Flyway's failOnMissingTarget), unless written `2.5?`.
+void RefuseMissingTarget(const Plan& plan, const ReconcileOptions& options);
 
 /// Prints issues in the chosen format; text goes grouped by file.
 void PrintIssues(const CommandContext& ctx, const Issues& issues);

@@ -245,13 +245,20 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
                             ? " at statement " + std::to_string(outcome.stopped_at) + " (line " +
                                   std::to_string(st.line) + ", cancelled on the server)"
                             : "";
-    std::string what = entry == HistoryEntry::kNone
-                           ? "; " + (outcome.mode == Mode::kCallerRollsBack
-                                         ? progress
-                                         : std::string("rolled back, nothing recorded"))
-                           : "; " + progress + recorded;
-    Error e(ExitCode::kInterrupted, "interrupted by signal during " + m.script + where + what,
-            needs_repair ? repair_hint : std::string());
+    std::string ran = outcome.completed == 0 ? ""
+                      : outcome.completed == 1
+                          ? " (statement 1 had run)"
+                          : " (statements 1-" + std::to_string(outcome.completed) + " had run)";
+    std::string what = entry != HistoryEntry::kNone ? "; " + progress + recorded
+                       : outcome.mode == Mode::kCallerRollsBack
+                           ? "; " + progress
+                           : "; " + m.script + " was rolled back" + ran +
+                                 ": nothing of it stays, nothing recorded";
+    std::string message =
+        outcome.stopped_at == 0 && outcome.completed == 0 && outcome.ended_by.empty()
+            ? "interrupted by signal before " + m.script + " started: nothing of it ran"
+            : "interrupted by signal during " + m.script + where + what;
+    Error e(ExitCode::kInterrupted, message, needs_repair ? repair_hint : std::string());
     e.file = m.path.string();
     e.detail = record_error.empty() ? std::string() : record_error.substr(1);
     throw e;

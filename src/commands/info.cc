@@ -13,7 +13,7 @@ ExitCode RunInfo(const CommandContext& ctx) {
   RequireUrl(config);
   LoadedMigrations loaded = LoadMigrations(config);
   for (const auto& i : loaded.issues) spdlog::warn("{}: {}", i.file, i.message);
-  auto driver = Connect(ctx);
+  auto driver = Connect(ctx, /*read_only=*/true);
   Plan plan = Reconcile(loaded.migrations, driver->ReadHistory(), ReconcileOptionsFor(config));
 
   if (ctx.output == OutputFormat::kJson) {
@@ -32,6 +32,7 @@ ExitCode RunInfo(const CommandContext& ctx) {
     }
     nlohmann::json j = {
         {"command", "info"},
+        {"success", true},
         {"database", RedactUrl(config.url)},
         {"schema_version", plan.current ? nlohmann::json(plan.current->str()) : nullptr},
         {"migrations", rows}};

@@ -62,6 +62,7 @@ ExitCode RunMigrate(const CommandContext& ctx) {
   if (config.baseline_on_migrate && history.empty()) history = driver->ReadHistory();
   Plan plan = Reconcile(loaded.migrations, history, ropts);
   RefuseUnusableHistory(ctx, plan);
+  RefuseMissingTarget(plan, ropts);
 
   if (!plan.failed.empty()) {
     const auto& f = plan.failed.front();
@@ -81,11 +82,44 @@ ExitCode RunMigrate(const CommandContext& ctx) {
                 "fix them, or see `flyrun validate` and `flyrun repair`");
   }
   PreflightOrRefuse(ctx, *driver, plan.pending, loaded.migrations, true);
+  // A first migrate over objects flyrun did not create: when the migrations
+  // were applied before (by hand, by another tool), baseline is what is
+  // wanted. Said up front, and with the failure this usually ends in.
+  bool predates = history.empty() && !plan.pending.empty() && !driver->SchemaIsEmpty();
+  const std::string baseline_hint =
+      "the schema already held objects but no history: if these migrations were applied before "
+      "(by hand or by another tool), record that with `flyrun baseline` (baseline_version = the "
+      "version the schema is at) or set baseline_on_migrate, instead of applying them again";
+  if (predates) spdlog::warn("{}", baseline_hint);
 
   std::string initial = plan.current ? plan.current->str() : "";
   nlohmann::json applied = nlohmann::json::array();
+  std::vector<std::pair<nlohmann::json, const ResolvedMigration*>> group_applied;
+  std::vector<const ResolvedMigration*> done;  // applied (or, dry, printed) so far
   bool text = ctx.output == OutputFormat::kText;
   SessionInfo session = SessionInfo::Of(*driver);
+  // The version the schema is at after `done`.
+  auto now_at = [&] {
+    std::string at = initial;
+    for (const ResolvedMigration* m : done)
+      if (m->version && (at.empty() || *Version::parse(at) < *m->version)) at = m->version->str();
+    return at;
+  };
+  // The JSON result (SPEC 7b); on failure its fields join the error document,
+  // so that it says what this run committed before the failure.
+  auto result = [&] {
+    std::string at = now_at();
+    nlohmann::json j = {
+        {"command", "migrate"},
+        {"database", RedactUrl(config.url)},
+        {"dry_run", ctx.dry_run},
+        {"initial_schema_version", initial.empty() ? nullptr : nlohmann::json(initial)},
+        {"target_schema_version", at.empty() ? nullptr : nlohmann::json(at)},
+        {"migrations_executed", ctx.dry_run ? 0 : applied.size()},
+        {"migrations", applied}};
+    if (ctx.dry_run) j["migrations_would_apply"] = applied.size();
+    return j;
+  };
   try {
     RunCallbacks(*driver, ctx, session, loaded, "beforeMigrate");
     // group: every pending migration in one transaction, all or nothing.
@@ -98,16 +132,43 @@ ExitCode RunMigrate(const CommandContext& ctx) {
       RunCallbacks(*driver, ctx, session, loaded, "beforeEachMigrate", in_group);
       int ms = RunScript(*driver, ctx, session, {m, "SQL", true, in_group});
       RunCallbacks(*driver, ctx, session, loaded, "afterEachMigrate", in_group);
-      applied.push_back({{"version", m->version ? m->version->str() : ""},
-                         {"description", m->description},
-                         {"type", "SQL"},
-                         {"script", m->script},
-                         {"execution_time", ms}});
+      nlohmann::json entry = {{"version", m->version ? m->version->str() : ""},
+                              {"description", m->description},
+                              {"type", "SQL"},
+                              {"script", m->script}};
+      if (!ctx.dry_run) entry["execution_time"] = ms;
+      // In a group nothing is committed before the group is.
+      if (!in_group) {
+        applied.push_back(entry);
+        done.push_back(m);
+      } else {
+        group_applied.push_back({entry, m});
+      }
       if (text && !ctx.dry_run) *ctx.out << "Applied " << Label(*m) << " in " << ms << " ms\n";
     }
-    if (group) group->Commit();
+    if (group) {
+      group->Commit();
+      for (auto& [entry, m] : group_applied) {
+        applied.push_back(entry);
+        done.push_back(m);
+      }
+    }
     RunCallbacks(*driver, ctx, session, loaded, "afterMigrate");
-  } catch (const Error& e) {
+  } catch (const Error& caught) {
+    ctx.partial_result = result();
+    ctx.partial_result.erase("command");
+    Error e = caught;
+    // What this run committed before the failure stays whatever happens next.
+    if (!done.empty() && !ctx.dry_run) {
+      std::string versions;
+      for (const ResolvedMigration* m : done)
+        versions += (versions.empty() ? "" : ", ") +
+                    (m->version ? "version " + m->version->str() : "'" + m->description + "'");
+      e.detail += (e.detail.empty() ? "" : "\n") +
+                  std::string("applied before it in this run and committed: ") + versions;
+    }
+    if (predates && e.code() == ExitCode::kMigrationFailed)
+      e.set_hint(e.hint().empty() ? baseline_hint : e.hint() + "; or: " + baseline_hint);
     if (e.code() == ExitCode::kMigrationFailed) {
       try {
         RunCallbacks(*driver, ctx, session, loaded, "afterMigrateError");
@@ -115,34 +176,25 @@ ExitCode RunMigrate(const CommandContext& ctx) {
         spdlog::error("afterMigrateError callback failed: {}", callback_error.what());
       }
     }
-    throw;
+    throw e;
   }
-  std::string now_at = initial;
-  for (const ResolvedMigration* m : plan.pending)
-    if (m->version && (now_at.empty() || *Version::parse(now_at) < *m->version))
-      now_at = m->version->str();
 
   if (ctx.output == OutputFormat::kJson) {
-    nlohmann::json j = {
-        {"command", "migrate"},
-        {"success", true},
-        {"database", RedactUrl(config.url)},
-        {"initial_schema_version", initial.empty() ? nullptr : nlohmann::json(initial)},
-        {"target_schema_version", now_at.empty() ? nullptr : nlohmann::json(now_at)},
-        {"migrations_executed", applied.size()},
-        {"migrations", applied}};
+    nlohmann::json j = result();
+    j["success"] = true;
     if (ctx.dry_run) j["sql"] = change.captured_sql();
     *ctx.out << j.dump(2) << '\n';
   } else if (ctx.dry_run) {
     *ctx.out << "-- dry run: " << plan.pending.size()
              << " migration(s) would be applied; nothing was changed\n";
   } else if (plan.pending.empty()) {
-    *ctx.out << "Schema is up to date" << (now_at.empty() ? "" : " at version " + now_at)
+    std::string at = now_at();
+    *ctx.out << "Schema is up to date" << (at.empty() ? "" : " at version " + at)
              << ": no migration to apply\n";
   } else {
     *ctx.out << "Successfully applied " << plan.pending.size() << " migration"
              << (plan.pending.size() == 1 ? "" : "s")
-             << (now_at.empty() ? "" : ", now at version " + now_at) << '\n';
+             << (now_at().empty() ? "" : ", now at version " + now_at()) << '\n';
   }
   return ExitCode::kSuccess;
 }

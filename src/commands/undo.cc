@@ -16,13 +16,16 @@ ExitCode RunUndo(const CommandContext& ctx) {
   const Config& config = ctx.config;
   RequireUrl(config);
   LoadedMigrations loaded = LoadMigrationsOrRefuse(ctx);
-  std::optional<Version> target = ReconcileOptionsFor(config).target;
+  // current, latest and next all mean the latest applied migration (as in Flyway).
+  ReconcileOptions options = ReconcileOptionsFor(config);
+  std::optional<Version> target = options.target;
 
   ChangeSession change(ctx);
   Driver* driver = &change.driver();
   driver->EnsureHistoryTable();
   Plan plan = Reconcile(loaded.migrations, driver->ReadHistory(), {});
   RefuseUnusableHistory(ctx, plan);
+  RefuseMissingTarget(plan, options);
   if (!plan.failed.empty()) {
     throw Error(ExitCode::kMigrationFailed, "a failed migration is recorded; refusing to undo",
                 "clean up by hand, then run `flyrun repair`");

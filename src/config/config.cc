@@ -129,10 +129,18 @@ class Merger {
     } else if (key == "schema") {
       config_.schema = Trim(text);
     } else if (key == "target") {
+      // latest (kept as ""), current, next, a version, or a version with a
+      // trailing '?' (it need not exist), as in Flyway.
       std::string target = Trim(text);
-      if (Lower(target) == "latest") target.clear();
-      if (!target.empty() && !Version::parse(target)) {
-        BadValue(key, raw, "a version (e.g. 2 or 1.1) or latest");
+      std::string word = Lower(target);
+      if (word == "latest") target.clear();
+      if (word == "current" || word == "next") target = word;
+      std::string version =
+          !target.empty() && target.back() == '?' ? target.substr(0, target.size() - 1) : target;
+      if (!target.empty() && target != "current" && target != "next" && !Version::parse(version)) {
+        BadValue(
+            key, raw,
+            "a version (e.g. 2, 1.1, or 2.5? when it need not exist), latest, current or next");
       }
       config_.target = target;
     } else if (key == "baseline_version") {

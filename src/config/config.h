@@ -21,7 +21,7 @@ struct Config {
   std::vector<std::string> locations{"sql"};
   std::string table = "flyrun_schema_history";
   std::string schema;
-  std::string target;  ///< empty = latest
+  std::string target;  ///< empty = latest; "current", "next", a version, or a version + "?"
   bool out_of_order = false;
   bool validate_on_migrate = true;
   bool baseline_on_migrate = false;

@@ -4,6 +4,7 @@
 
 #include "config/config.h"
 #include "config/config_internal.h"
+#include "core/closest.h"
 #include "core/error.h"
 
 namespace flyrun {
@@ -33,21 +34,6 @@ std::optional<int64_t> ParseDigits(const std::string& text, size_t max_digits) {
   return value;
 }
 
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 }  // namespace
 
 bool IsConfigKey(const std::string& key) {
@@ -57,8 +43,6 @@ bool IsConfigKey(const std::string& key) {
 
 void ThrowUnknownKey(const std::string& key, const std::string& where, const std::string& file,
                      int line) {
-  std::string best;
-  size_t best_distance = 3;  // farther than this is not a typo
   // Keys are compared in snake_case, so "lockTimeout" and "lock-timeout" find lock_timeout.
   std::string normal;
   for (char c : key) {
@@ -69,13 +53,7 @@ void ThrowUnknownKey(const std::string& key, const std::string& where, const std
       normal += c == '-' ? '_' : c;
     }
   }
-  for (const std::string& candidate : ConfigKeys()) {
-    size_t distance = EditDistance(normal, candidate);
-    if (distance < best_distance) {
-      best_distance = distance;
-      best = candidate;
-    }
-  }
+  std::string best = Closest(normal, ConfigKeys());  // farther than 2 edits is not a typo
   std::string hint;
   if (!best.empty()) {
     hint = "did you mean '" + best + "'?";

@@ -26,6 +26,10 @@ struct ConnectionOptions {
   int connect_retries = 0;
   std::chrono::milliseconds connect_retry_interval{1000};
   std::chrono::milliseconds connect_timeout{10000};
+  /// SQLite: create the database file when it does not exist. Commands that
+  /// only read (info, validate) say that it does not exist instead, so that a
+  /// mistyped path does not leave an empty database behind.
+  bool create_database = true;
 };
 
 /// Held migration lock; releases on destruction. Destructors never throw.

@@ -124,6 +124,21 @@ InfoRow RowFromHistory(const AppliedMigration& h, MigrationState state) {
 
 Plan Reconcile(const std::vector<ResolvedMigration>& files,
                const std::vector<AppliedMigration>& all_history, const ReconcileOptions& options) {
+  if (options.target_next) {
+    // The first version `latest` would apply is the target.
+    ReconcileOptions latest = options;
+    latest.target_next = false;
+    Plan all = Reconcile(files, all_history, latest);
+    ReconcileOptions next = latest;
+    next.target_current = true;
+    for (const ResolvedMigration* m : all.pending) {
+      if (!m->version) continue;
+      next.target = *m->version;
+      next.target_current = false;
+      break;
+    }
+    return Reconcile(files, all_history, next);
+  }
   Plan plan;
 
   // Rows flyrun cannot read are problems, never "not applied": a migration
@@ -172,6 +187,14 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
   for (const auto& [v, vh] : versions) {
     if (vh.applied) plan.current = v;
   }
+  // target current: nothing above the current version (nothing at all on an
+  // empty history).
+  std::optional<Version> target = options.target;
+  bool apply_no_version = false;
+  if (options.target_current) {
+    target = plan.current;
+    apply_no_version = !plan.current;
+  }
 
   std::optional<Version> highest_file;
   for (const auto& f : files) {
@@ -188,6 +211,7 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
   for (const auto& [v, f] : versioned_files) all_versions[v] = true;
   for (const auto& [v, vh] : versions) all_versions[v] = true;
 
+  for (const auto& [v, unused] : all_versions) plan.versions.push_back(v);
   for (const auto& [v, unused] : all_versions) {
     auto fit = versioned_files.find(v);
     const ResolvedMigration* file = fit == versioned_files.end() ? nullptr : fit->second;
@@ -253,7 +277,7 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
       }
     } else if (baseline && v <= *baseline) {
       row.state = MigrationState::kBelowBaseline;
-    } else if (options.target && *options.target < v) {
+    } else if (apply_no_version || (target && *target < v)) {
       row.state = MigrationState::kAboveTarget;
     } else if (plan.current && v < *plan.current && !options.out_of_order) {
       row.state = MigrationState::kIgnored;

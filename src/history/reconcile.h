@@ -51,6 +51,11 @@ struct InfoRow {
 
 struct ReconcileOptions {
   std::optional<Version> target;  ///< highest version to apply; nullopt = latest
+  bool target_current = false;    ///< apply no version above the highest applied one
+  bool target_next = false;       ///< apply only the first pending version
+  /// `target` must be the version of a file or a history row (Flyway's
+  /// failOnMissingTarget); a target written as `2.5?` need not be.
+  bool target_must_exist = true;
   bool out_of_order = false;
 };
 
@@ -75,6 +80,8 @@ struct Plan {
   std::vector<AppliedMigration> unusable_rows;
   /// Highest applied version (success or baseline), if any.
   std::optional<Version> current;
+  /// Every version that has a file or a history row, in order.
+  std::vector<Version> versions;
 };
 
 /// Pure: no I/O. `files` are the scanned migrations with checksums filled;

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/interrupt.h"
+#include "driver/common/history_checks.h"
 #include "driver/common/history_sql.h"
 #include "driver/mysql/mysql_catalog.h"
 #include "driver/mysql/mysql_connect.h"
@@ -21,6 +22,17 @@ namespace {
 constexpr int kEmptyQuery = 1065;   // ER_EMPTY_QUERY: a statement of comments only
 constexpr int kNoSuchTable = 1146;  // ER_NO_SUCH_TABLE
 constexpr int kBadDatabase = 1049;  // ER_BAD_DB_ERROR
+constexpr int kBadField = 1054;     // ER_BAD_FIELD_ERROR
+
+/// Errors that mean the user may not create the history table (or its
+/// database) here: a missing privilege, or a read-only session or server.
+bool CreateRefused(int code) {
+  return code == 1044      // ER_DBACCESS_DENIED_ERROR
+         || code == 1142   // ER_TABLEACCESS_DENIED_ERROR
+         || code == 1227   // ER_SPECIFIC_ACCESS_DENIED_ERROR
+         || code == 1290   // ER_OPTION_PREVENTS_STATEMENT (read_only)
+         || code == 1792;  // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
+}
 
 class MysqlLock : public LockGuard {
  public:
@@ -230,22 +242,31 @@ class MysqlDriver : public Driver {
       throw UsageError("the MySQL URL names no database and no schema is set",
                        "add the database to the URL (mysql://user@host/DATABASE) or set schema");
     }
-    // USE first: CREATE DATABASE needs a privilege even when the database exists.
-    if (!in_database_) {
-      try {
-        Run("USE " + QuoteIdent(database_));
-      } catch (const Error& e) {
-        if (e.vendor_code != kBadDatabase) throw;
-        Run("CREATE DATABASE IF NOT EXISTS " + QuoteIdent(database_));
-        Run("USE " + QuoteIdent(database_));
+    try {
+      // USE first: CREATE DATABASE needs a privilege even when the database exists.
+      if (!in_database_) {
+        try {
+          Run("USE " + QuoteIdent(database_));
+        } catch (const Error& e) {
+          if (e.vendor_code != kBadDatabase) throw;
+          Run("CREATE DATABASE IF NOT EXISTS " + QuoteIdent(database_));
+          Run("USE " + QuoteIdent(database_));
+        }
+        in_database_ = true;
       }
-      in_database_ = true;
+      if (HistoryTableExists()) return;
+      // InnoDB whatever the server's default engine: the history row must share
+      // the migration's transaction.
+      Run(HistoryTableDdl(history_table_sql(), "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP") +
+          " ENGINE=InnoDB");
+    } catch (const Error& e) {
+      if (e.code() != ExitCode::kMigrationFailed) throw;
+      throw HistoryCreateError(e, history_table_sql(), CreateRefused(e.vendor_code),
+                               "GRANT CREATE, ALTER, INSERT, UPDATE, DELETE, SELECT ON " +
+                                   QuoteIdent(database_) +
+                                   ".* TO the user, and connect "
+                                   "read-write (not read_only, not a READ ONLY transaction)");
     }
-    if (HistoryTableExists()) return;
-    // InnoDB whatever the server's default engine: the history row must share
-    // the migration's transaction.
-    Run(HistoryTableDdl(history_table_sql(), "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP") +
-        " ENGINE=InnoDB");
   }
 
   std::vector<AppliedMigration> ReadHistory() override {
@@ -259,7 +280,14 @@ class MysqlDriver : public Driver {
           history_table_sql() + " ORDER BY installed_rank");
     } catch (const Error& e) {
       if (e.vendor_code == kNoSuchTable || e.vendor_code == kBadDatabase) return rows;
-      throw;
+      if (e.vendor_code != kBadField) throw;
+      std::vector<std::string> columns;
+      for (auto& r : Query("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE "
+                           "TABLE_SCHEMA = " +
+                           SqlLiteral(database_) + " AND TABLE_NAME = " + SqlLiteral(table_) +
+                           " ORDER BY ORDINAL_POSITION"))
+        columns.push_back(r[0].value_or(""));
+      throw NotAHistoryTable(history_table_sql(), columns);
     }
     rows.reserve(result.size());
     for (auto& r : result) {
@@ -276,6 +304,7 @@ class MysqlDriver : public Driver {
       m.success = r[9].value_or("0") != "0";
       rows.push_back(std::move(m));
     }
+    RefuseForeignHistoryRows(history_table_sql(), rows);
     return rows;
   }
 

@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "core/interrupt.h"
+#include "driver/common/history_checks.h"
 #include "driver/common/history_sql.h"
 #include "driver/postgres/pg_catalog_sql.h"
 #include "driver/postgres/pg_connection.h"
@@ -333,8 +334,7 @@ std::unique_ptr<LockGuard> PostgresDriver::Lock(std::chrono::milliseconds timeou
 }
 
 void PostgresDriver::Begin() {
-  if (in_transaction())
-    throw UsageError("internal error: a transaction was begun inside another");
+  if (in_transaction()) throw UsageError("internal error: a transaction was begun inside another");
   s_->pending.insert(0, Session::kBegin);
 }
 
@@ -417,17 +417,38 @@ void PostgresDriver::EnsureHistoryTable() {
     if (own_tx && (e.sqlstate == "23505" || e.sqlstate == "42P07" || e.sqlstate == "42P06") &&
         HistoryTableExists())
       return;
-    throw;
+    if (e.code() != ExitCode::kMigrationFailed) throw;
+    // No CREATE privilege on the schema (or the database, for the schema),
+    // or a read-only session or server.
+    bool refused = e.sqlstate == "42501" || e.sqlstate == "25006";
+    throw HistoryCreateError(
+        e, qualified_, refused,
+        "grant the user what it needs (GRANT CREATE ON SCHEMA " + s_->conn.quote_name(schema_) +
+            " TO " + s_->conn.quote_name(user_) +
+            (create_schema ? ", or GRANT CREATE ON DATABASE to create the schema" : "") +
+            ") and connect read-write (not default_transaction_read_only, not a standby)");
   }
 }
 
 std::vector<AppliedMigration> PostgresDriver::ReadHistory() {
   std::vector<AppliedMigration> rows;
   if (!HistoryTableExists()) return rows;
-  pqxx::result r = s_->Query(
-      "SELECT installed_rank, version, description, type, script, checksum, installed_by, "
-      "to_char(installed_on, 'YYYY-MM-DD HH24:MI:SS'), execution_time, success FROM " +
-      qualified_ + " ORDER BY installed_rank");
+  pqxx::result r;
+  try {
+    r = s_->Query(
+        "SELECT installed_rank, version, description, type, script, checksum, installed_by, "
+        "to_char(installed_on, 'YYYY-MM-DD HH24:MI:SS'), execution_time, success FROM " +
+        qualified_ + " ORDER BY installed_rank");
+  } catch (const Error& e) {
+    if (e.sqlstate != "42703") throw;  // undefined_column
+    std::vector<std::string> columns;
+    for (const auto& f : s_->Query("SELECT attname FROM pg_attribute WHERE attrelid = "
+                                   "to_regclass($1) AND attnum > 0 AND NOT attisdropped "
+                                   "ORDER BY attnum",
+                                   qualified_))
+      columns.push_back(f[0].as<std::string>());
+    throw NotAHistoryTable(qualified_, columns);
+  }
   rows.reserve(r.size());
   for (const auto& f : r) {
     AppliedMigration m;
@@ -443,6 +464,7 @@ std::vector<AppliedMigration> PostgresDriver::ReadHistory() {
     m.success = f[9].as<bool>();
     rows.push_back(std::move(m));
   }
+  RefuseForeignHistoryRows(qualified_, rows);
   return rows;
 }
 

@@ -7,7 +7,9 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 #include <utility>
@@ -15,6 +17,7 @@
 #include "core/error.h"
 #include "core/fd.h"
 #include "core/interrupt.h"
+#include "driver/common/history_checks.h"
 #include "driver/common/history_sql.h"
 
 namespace flyrun {
@@ -91,7 +94,8 @@ class SqliteDriver : public Driver {
   SqliteDriver(std::string path, const ConnectionOptions& options)
       : path_(std::move(path)),
         table_(options.table),
-        db_(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
+        db_(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_FULLMUTEX |
+                       (options.create_database ? SQLite::OPEN_CREATE : 0)) {
     sqlite3_busy_handler(db_.getHandle(), OnBusy, &busy_since_);
     // Lets SIGINT/SIGTERM abort a long statement instead of waiting for it.
     sqlite3_progress_handler(
@@ -112,8 +116,12 @@ class SqliteDriver : public Driver {
     std::string lock_path = path_ + ".flyrun-lock";
     Fd fd(open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
     if (fd.get() < 0) {
-      throw Error(ExitCode::kLock, "cannot open lock file " + lock_path,
-                  "check that the directory of the database is writable");
+      // Not a lock held by someone else: nothing waiting would change.
+      int error = errno;
+      throw UsageError("cannot create the lock file " + lock_path + ": " + std::strerror(error),
+                       "flyrun takes its migration lock on this file beside the database: make "
+                       "the directory writable for this user (SQLite needs that for its journal "
+                       "too), and remove anything else of that name");
     }
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
@@ -165,7 +173,17 @@ class SqliteDriver : public Driver {
   }
 
   void EnsureHistoryTable() override {
-    Run(HistoryTableDdl(QuoteIdent(table_), "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP"));
+    try {
+      Run(HistoryTableDdl(QuoteIdent(table_), "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP"));
+    } catch (const Error& e) {
+      if (e.code() != ExitCode::kMigrationFailed) throw;
+      int primary = e.vendor_code & 0xff;
+      bool refused = primary == SQLITE_READONLY || primary == SQLITE_PERM ||
+                     primary == SQLITE_AUTH || primary == SQLITE_CANTOPEN;
+      throw HistoryCreateError(e, history_table_sql() + " in " + path_, refused,
+                               "make the database file and its directory writable for this "
+                               "user (and take PRAGMA query_only out of init_sql)");
+    }
   }
 
   std::vector<AppliedMigration> ReadHistory() override {
@@ -189,8 +207,11 @@ class SqliteDriver : public Driver {
         rows.push_back(std::move(r));
       }
     } catch (const SQLite::Exception& e) {
+      if (std::string(e.what()).find("no such column") != std::string::npos)
+        throw NotAHistoryTable(history_table_sql(), Columns());
       throw SqlError(e);
     }
+    RefuseForeignHistoryRows(history_table_sql(), rows);
     return rows;
   }
 
@@ -239,6 +260,15 @@ class SqliteDriver : public Driver {
     } catch (const SQLite::Exception& e) {
       throw SqlError(e);
     }
+  }
+
+  /// The history table's columns, in order.
+  std::vector<std::string> Columns() {
+    std::vector<std::string> out;
+    SQLite::Statement q(db_, "SELECT name FROM pragma_table_info(?) ORDER BY cid");
+    q.bind(1, table_);
+    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    return out;
   }
 
   std::string CurrentUser() override {
@@ -321,6 +351,11 @@ std::unique_ptr<Driver> OpenSqlite(const ConnectionOptions& options) {
     if (!parent.empty() && !std::filesystem::is_directory(parent)) {
       throw Error(ExitCode::kConnect, "cannot open SQLite database " + path + ": directory " +
                                           parent.string() + " does not exist");
+    }
+    if (!options.create_database && !std::filesystem::exists(path)) {
+      throw Error(ExitCode::kConnect, "SQLite database " + path + " does not exist",
+                  "check the path in the URL (a relative one is relative to the working "
+                  "directory); `flyrun migrate` creates the database");
     }
   }
   try {

@@ -322,3 +322,82 @@ TEST_P(Commands, CleanIsRefusedUnlessEnabled) {
 }
 
 }  // namespace flyrun::test
+
+namespace flyrun::test {
+
+// A table of the history table's columns (SPEC 7) with `checksum_type` for
+// the checksum (Flyway's is INT), and without `success` when `with_success`
+// is false.
+std::string HistoryTableLike(const std::string& checksum_type, bool with_success) {
+  return "CREATE TABLE flyrun_schema_history (installed_rank INT NOT NULL PRIMARY KEY, "
+         "version VARCHAR(50), description VARCHAR(200) NOT NULL, type VARCHAR(20) NOT NULL, "
+         "script VARCHAR(1000) NOT NULL, checksum " +
+         checksum_type +
+         ", installed_by VARCHAR(100) NOT NULL, installed_on TIMESTAMP NOT NULL DEFAULT "
+         "CURRENT_TIMESTAMP, execution_time INT NOT NULL" +
+         (with_success ? ", success BOOLEAN NOT NULL)" : ")");
+}
+
+TEST_P(Commands, AHistoryTableOfAnotherToolIsNamedWithTheColumnsFlyrunExpects) {
+  WriteExample();
+  Exec(
+      "CREATE TABLE flyrun_schema_history (version BIGINT NOT NULL PRIMARY KEY, "
+      "dirty BOOLEAN NOT NULL)");
+  for (const char* command : {"migrate", "info", "validate"}) {
+    auto r = Run({command});
+    EXPECT_EQ(r.exit_code, 2) << command << "\n" << Show(r);
+    EXPECT_TRUE(Contains(r.err, "flyrun_schema_history")) << Show(r);
+    EXPECT_TRUE(Contains(r.err, "is not a flyrun history table")) << Show(r);
+    EXPECT_TRUE(Contains(r.err, "golang-migrate")) << Show(r);
+    EXPECT_TRUE(Contains(r.err,
+                         "installed_rank, version, description, type, script, checksum, "
+                         "installed_by, installed_on, execution_time, success"))
+        << Show(r);
+    EXPECT_TRUE(Contains(r.err, "hint: ")) << Show(r);
+  }
+  EXPECT_FALSE(TableExists("users")) << "nothing applied";
+}
+
+TEST_P(Commands, AHistoryTableMissingAColumnNamesIt) {
+  WriteExample();
+  Exec(HistoryTableLike("VARCHAR(64)", false));
+  auto r = Run({"migrate"});
+  EXPECT_EQ(r.exit_code, 2) << Show(r);
+  EXPECT_TRUE(Contains(r.err, "has no column success")) << Show(r);
+  EXPECT_FALSE(TableExists("users")) << "nothing applied";
+}
+
+TEST_P(Commands, AFlywayHistoryTableIsNamedAsSuch) {
+  WriteExample();
+  Exec(HistoryTableLike("INT", true));
+  Exec(
+      "INSERT INTO flyrun_schema_history VALUES (1, '1', 'users', 'SQL', 'V1__users.sql', "
+      "454910647, 'someone', CURRENT_TIMESTAMP, 5, TRUE)");
+  for (const char* command : {"migrate", "info"}) {
+    auto r = Run({command});
+    EXPECT_EQ(r.exit_code, 2) << command << "\n" << Show(r);
+    EXPECT_TRUE(Contains(r.err, "written by Flyway")) << Show(r);
+    EXPECT_TRUE(Contains(r.err, "454910647")) << Show(r);
+  }
+}
+
+TEST_P(Commands, AReadOnlySessionSaysItWasCreatingTheHistoryTable) {
+  WriteExample();
+  auto r = Run({"migrate", "--init-sql", example().read_only_init_sql});
+  EXPECT_EQ(r.exit_code, 2) << Show(r);
+  EXPECT_TRUE(Contains(r.err, "could not create the history table")) << Show(r);
+  EXPECT_TRUE(Contains(r.err, "flyrun_schema_history")) << Show(r);
+  EXPECT_TRUE(Contains(r.err, "GRANT")) << Show(r);
+  EXPECT_TRUE(Contains(r.err, "`schema`")) << Show(r);
+}
+
+TEST_P(Commands, AFirstMigrateOverExistingObjectsHintsAtBaseline) {
+  WriteExample();
+  Exec(example().legacy_users);
+  auto r = Run({"migrate"});
+  EXPECT_EQ(r.exit_code, 1) << Show(r);
+  EXPECT_TRUE(Contains(r.err, "flyrun baseline")) << Show(r);
+  EXPECT_TRUE(Contains(r.err, "baseline_on_migrate")) << Show(r);
+}
+
+}  // namespace flyrun::test

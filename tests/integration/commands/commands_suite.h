@@ -32,6 +32,9 @@ struct CommandsExample {
   std::string fixed_v2;
   /// V2 as it reads once finished by hand (b and c created).
   std::string finished_v2;
+  /// init_sql that makes the session read-only, so that creating the history
+  /// table is refused.
+  std::string read_only_init_sql;
 };
 
 /// One scratch database on one server, created for a test and dropped after it.

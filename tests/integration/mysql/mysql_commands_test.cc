@@ -109,6 +109,7 @@ CommandsServer MariadbServer() {
   e.failure_report = {"V2__b.sql:2", "1146", "statement 1 was committed"};
   e.fixed_v2 = "CREATE TABLE IF NOT EXISTS b (id INT);\nCREATE TABLE c (id INT);\n";
   e.finished_v2 = "CREATE TABLE b (id INT);\nCREATE TABLE c (id INT);\n";
+  e.read_only_init_sql = "SET SESSION TRANSACTION READ ONLY";
   return s;
 }
 

@@ -112,6 +112,7 @@ CommandsServer PostgresServer() {
       "-- flyrun:transaction=false\n"
       "CREATE TABLE b (id INT);\n"
       "CREATE TABLE c (id INT);\n";
+  e.read_only_init_sql = "SET default_transaction_read_only = on";
   return s;
 }
 
