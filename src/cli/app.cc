@@ -11,7 +11,7 @@
 #include "commands/commands.h"
 #include "commands/output.h"
 #include "config/config.h"
-#include "config/redact.h"
+#include "config/secrets.h"
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "core/log.h"
@@ -95,18 +95,18 @@ ConfigInputs InputsOf(const Globals& g) {
   return in;
 }
 
-void PrintError(const Error& e, const std::string& secret, bool json) {
+// std::cerr and std::cout scrub the secrets (see RunApp).
+void PrintError(const Error& e, bool json) {
   if (json) {  // one JSON object, like every other stderr line in this mode
     nlohmann::json j = ErrorJson(e);
     j["level"] = "error";
     j["msg"] = e.what();
-    std::cerr << RedactSecret(j.dump(), secret) << '\n';
+    std::cerr << j.dump() << '\n';
     return;
   }
-  std::string text = RedactSecret(e.what(), secret);
-  std::cerr << "error: " << text << '\n';
+  std::cerr << "error: " << e.what() << '\n';
   if (!e.detail.empty()) {
-    std::string detail = RedactSecret(e.detail, secret);
+    const std::string& detail = e.detail;
     size_t start = 0;
     while (start <= detail.size()) {
       size_t nl = detail.find('\n', start);
@@ -115,7 +115,7 @@ void PrintError(const Error& e, const std::string& secret, bool json) {
       start = nl + 1;
     }
   }
-  if (!e.hint().empty()) std::cerr << "hint: " << RedactSecret(e.hint(), secret) << '\n';
+  if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << '\n';
 }
 
 }  // namespace
@@ -203,14 +203,17 @@ int RunApp(int argc, char** argv) {
   bool json_logs = g.log_format == "json";
   ctx.json_logs = json_logs;
   SetupLogging(g.quiet ? Verbosity::kQuiet : (g.verbose ? Verbosity::kVerbose : Verbosity::kNormal),
-               json_logs);
+               json_logs, &Scrub);
+  // Every secret config loading registers is scrubbed from both streams
+  // before it reaches them, whoever writes.
+  ScopedSecretFilter scrub_out(std::cout, g.output == "json" || g.output == "sarif");
+  ScopedSecretFilter scrub_err(std::cerr, json_logs);
   InstallInterruptHandlers();
   ctx.output = g.output == "json"     ? OutputFormat::kJson
                : g.output == "github" ? OutputFormat::kGithub
                : g.output == "sarif"  ? OutputFormat::kSarif
                                       : OutputFormat::kText;
   std::string command_name;
-  std::string secret;
   try {
     for (auto& [sub, run] : commands) {
       if (!sub->parsed()) continue;
@@ -224,20 +227,19 @@ int RunApp(int argc, char** argv) {
         if (!timeout) throw UsageError("--timeout: '" + wait_timeout + "' is not a duration");
         ctx.wait_timeout = *timeout;
       }
-      secret = ctx.config.password;
       return static_cast<int>(run(ctx));
     }
     return static_cast<int>(ExitCode::kUsage);
   } catch (const Error& e) {
-    PrintError(e, secret, json_logs);
+    PrintError(e, json_logs);
     if (ctx.output == OutputFormat::kJson) {
       nlohmann::json j = {{"command", command_name}, {"success", false}, {"error", ErrorJson(e)}};
-      std::cout << RedactSecret(j.dump(2), secret) << '\n';
+      std::cout << j.dump(2) << '\n';
     }
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
     PrintError(Error(ExitCode::kMigrationFailed, std::string("internal error: ") + e.what()),
-               secret, json_logs);
+               json_logs);
     return static_cast<int>(ExitCode::kMigrationFailed);
   }
 }

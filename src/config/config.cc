@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config/config_internal.h"
+#include "config/secrets.h"
 #include "core/error.h"
 #include "core/version.h"
 
@@ -99,6 +100,7 @@ class Merger {
     while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
       password.pop_back();
     }
+    AddSecret(password);
     config_.password = std::move(password);
   }
 
@@ -106,10 +108,15 @@ class Merger {
   void ApplyKey(const std::string& key, const RawValue& raw, Rank rank) {
     const std::string& text = raw.text;
     if (key == "url") {
-      config_.url = Trim(text);
+      RawValue url = raw;
+      url.text = Trim(text);
+      AddUrlSecrets(url.text);
+      config_internal::CheckUrl(url);
+      config_.url = url.text;
     } else if (key == "user") {
       config_.user = text;
     } else if (key == "password") {
+      AddSecret(text);
       config_.password = text;
       password_rank_ = rank;
     } else if (key == "password_file") {
