@@ -175,6 +175,12 @@ int RunApp(int argc, char** argv) {
   exec->add_option("--timeout", wait_timeout, "how long to wait for the database (default 60s)");
   exec->add_option("command", ctx.exec_args, "the command to run after migrating (after --)")
       ->required();
+  std::vector<std::string> keep_env;
+  exec->add_option("--keep-env", keep_env,
+                   "pass this FLYRUN_* variable (name or glob) on to the command; repeatable "
+                   "(config exec_keep_env)")
+      ->type_name("NAME")
+      ->allow_extra_args(false);
   CLI::App* create = add("new", "create the next V and U migration files", RunNew);
   create->add_option("description", ctx.new_description, "what the migration does")->required();
 
@@ -221,7 +227,10 @@ int RunApp(int argc, char** argv) {
       if ((ctx.output == OutputFormat::kGithub || ctx.output == OutputFormat::kSarif) &&
           command_name != "validate")
         throw UsageError("--output " + g.output + " is for validate only");
-      ctx.config = LoadConfig(InputsOf(g), environment);
+      ConfigInputs inputs = InputsOf(g);
+      for (const auto& name : keep_env)
+        inputs.flags["exec_keep_env"] += (inputs.flags["exec_keep_env"].empty() ? "" : ",") + name;
+      ctx.config = LoadConfig(inputs, environment);
       if (sub == wait || sub == exec) {
         auto timeout = ParseDuration(wait_timeout);
         if (!timeout) throw UsageError("--timeout: '" + wait_timeout + "' is not a duration");

@@ -1,5 +1,8 @@
 #include "config/config.h"
 
+#include <fnmatch.h>
+
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -123,6 +126,11 @@ class Merger {
       config_.password_file = Trim(text);
       password_file_rank_ = rank;
       password_file_ = raw;
+    } else if (key == "exec_keep_env") {
+      auto names = raw.list ? *raw.list : config_internal::SplitList(text);
+      for (auto& name : names) name = Trim(name);
+      std::erase_if(names, [](const std::string& n) { return n.empty(); });
+      config_.exec_keep_env = std::move(names);
     } else if (key == "locations") {
       auto locations = raw.list ? *raw.list : config_internal::SplitList(text);
       for (auto& location : locations) location = Trim(location);
@@ -292,6 +300,21 @@ std::string NamesOf(const std::map<std::string, Layer>& environments) {
   return names;
 }
 
+// The migration role's credentials are not the application's: the command
+// exec starts gets no FLYRUN_* variable it was not told to keep.
+std::vector<std::string> ExecEnvironment(const Environment& env,
+                                         const std::vector<std::string>& keep) {
+  std::vector<std::string> out;
+  for (const auto& [name, value] : env) {
+    bool ours = name.compare(0, sizeof kEnvPrefix - 1, kEnvPrefix) == 0;
+    bool kept = std::any_of(keep.begin(), keep.end(), [&name = name](const std::string& glob) {
+      return fnmatch(glob.c_str(), name.c_str(), 0) == 0;
+    });
+    if (!ours || kept) out.push_back(name + "=" + value);
+  }
+  return out;
+}
+
 }  // namespace
 
 Environment CurrentEnvironment() {
@@ -357,6 +380,7 @@ Config LoadConfig(const ConfigInputs& inputs, const Environment& env, const fs::
   merger.Apply(EnvironmentLayer(env), kEnvVars);
   merger.Apply(FlagLayer(inputs), kFlags);
   merger.ReadPasswordFile(cwd);
+  config.exec_environment = ExecEnvironment(env, config.exec_keep_env);
   return config;
 }
 

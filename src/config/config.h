@@ -39,6 +39,13 @@ struct Config {
   bool clean_enabled = false;
   std::string init_sql;
   bool undo_required = false;  ///< validate: every versioned migration needs an undo file
+  /// exec: the FLYRUN_* variables the command keeps, by name or glob
+  /// (FLYRUN_PLACEHOLDERS_*); it gets no other FLYRUN_* variable.
+  std::vector<std::string> exec_keep_env;
+  /// Not a key: the environment of the command `exec` starts, as "NAME=value":
+  /// the environment given to LoadConfig without the FLYRUN_* variables that
+  /// exec_keep_env does not keep.
+  std::vector<std::string> exec_environment;
 
   std::string config_file;  ///< the file that was read, empty when none
   std::string env_name;     ///< the selected environment block, empty when none

@@ -165,6 +165,7 @@ const std::vector<std::string>& ConfigKeys() {
       "clean_enabled",
       "init_sql",
       "undo_required",
+      "exec_keep_env",
       "environments",
   };
   return keys;

@@ -169,6 +169,41 @@ TEST(SecurityCli, MysqlPortErrorsAreConfigurationErrors) {
   ExpectPortErrors(url);
 }
 
+TEST(SecurityCli, ExecStartsTheCommandWithoutFlyrunVariables) {
+  TempDir dir;
+  dir.Write("sql/V1__t.sql", "CREATE TABLE t (id INT);\n");
+  const std::string password = "Exec-Secret-31337";
+  std::map<std::string, std::string> env = {
+      {"FLYRUN_URL", "sqlite:app.db"}, {"FLYRUN_LOCATIONS", "sql"},
+      {"FLYRUN_PASSWORD", password},   {"FLYRUN_PLACEHOLDERS_APP_USER", "web"},
+      {"FLYRUN_SOMETHING_ELSE", "x"},  {"SEC_APP_SETTING", "kept"},
+  };
+  // The child shows its environment and its command line.
+  const std::string show =
+      "tr '\\0' '\\n' < /proc/$$/environ; tr '\\0' ' ' < /proc/$$/cmdline; echo";
+  RunResult r = RunFlyrun({"--password", password + "-flag", "exec", "--", "sh", "-c", show},
+                          dir.path(), env);
+  ASSERT_EQ(0, r.exit_code) << All(r);
+  EXPECT_EQ(std::string::npos, r.out.find("FLYRUN_")) << r.out;
+  EXPECT_EQ(std::string::npos, r.out.find(password)) << r.out;
+  EXPECT_NE(std::string::npos, r.out.find("SEC_APP_SETTING=kept")) << r.out;
+
+  r = RunFlyrun({"exec", "--keep-env", "FLYRUN_PLACEHOLDERS_*", "--keep-env",
+                 "FLYRUN_SOMETHING_ELSE", "--", "sh", "-c", show},
+                dir.path(), env);
+  ASSERT_EQ(0, r.exit_code) << All(r);
+  EXPECT_NE(std::string::npos, r.out.find("FLYRUN_PLACEHOLDERS_APP_USER=web")) << r.out;
+  EXPECT_NE(std::string::npos, r.out.find("FLYRUN_SOMETHING_ELSE=x")) << r.out;
+  EXPECT_EQ(std::string::npos, r.out.find("FLYRUN_PASSWORD")) << r.out;
+  EXPECT_EQ(std::string::npos, r.out.find("FLYRUN_URL")) << r.out;
+
+  dir.Write("flyrun.yaml", "exec_keep_env: [FLYRUN_URL]\n");
+  r = RunFlyrun({"exec", "--", "sh", "-c", show}, dir.path(), env);
+  ASSERT_EQ(0, r.exit_code) << All(r);
+  EXPECT_NE(std::string::npos, r.out.find("FLYRUN_URL=sqlite:app.db")) << r.out;
+  EXPECT_EQ(std::string::npos, r.out.find("FLYRUN_PASSWORD")) << r.out;
+}
+
 #ifdef FLYRUN_TEST_WITH_POSTGRES
 /// A role with a password full of quotes, backslashes and slashes, and a
 /// database it owns; both dropped at the end.

@@ -54,6 +54,7 @@ TEST(ConfigKeys, EveryKeyOfSpec4InOrder) {
                                              "clean_enabled",
                                              "init_sql",
                                              "undo_required",
+                                             "exec_keep_env",
                                              "environments"};
   EXPECT_EQ(ConfigKeys(), expected);
   for (const auto& key : ConfigKeys()) {
