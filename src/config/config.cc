@@ -1,6 +1,7 @@
 #include "config/config.h"
 
 #include <fnmatch.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
@@ -66,6 +67,18 @@ std::string Trim(const std::string& text) {
   Fail(key + ": '" + raw.text + "' is not " + what + " " + raw.where, raw);
 }
 
+// As libpq does for .pgpass: the file is still used.
+void WarnIfOthersCanRead(const fs::path& path, const std::string& shown) {
+  std::error_code ec;
+  fs::perms perms = fs::status(path, ec).permissions();
+  if (ec) return;
+  constexpr fs::perms kOthers = fs::perms::group_all | fs::perms::others_all;
+  if ((perms & kOthers) == fs::perms::none) return;
+  spdlog::warn(
+      "password_file {} has group or world access; permissions should be u=rw (0600) or less",
+      shown);
+}
+
 class Merger {
  public:
   explicit Merger(Config& config) : config_(config) {}
@@ -105,6 +118,7 @@ class Merger {
     }
     AddSecret(password);
     config_.password = std::move(password);
+    WarnIfOthersCanRead(path, config_.password_file);
   }
 
  private:

@@ -204,6 +204,31 @@ TEST(SecurityCli, ExecStartsTheCommandWithoutFlyrunVariables) {
   EXPECT_EQ(std::string::npos, r.out.find("FLYRUN_PASSWORD")) << r.out;
 }
 
+TEST(SecurityCli, PasswordFileReadableByOthersIsWarnedAboutAndUsed) {
+  TempDir dir;
+  auto file = dir.Write("secrets/pw", "File-Secret-4711\n");
+  ASSERT_EQ(0, chmod(file.c_str(), 0644));
+  std::vector<std::string> args = {"--url",           "sqlite:app.db", "--locations", "sql",
+                                   "--password-file", "secrets/pw",    "info"};
+  dir.Write("sql/V1__t.sql", "CREATE TABLE t (id INT);\n");
+  RunResult r = RunFlyrun(args, dir.path());
+  EXPECT_EQ(0, r.exit_code) << All(r);
+  EXPECT_NE(std::string::npos,
+            r.err.find("password_file secrets/pw has group or world access; permissions should "
+                       "be u=rw (0600) or less"))
+      << r.err;
+  EXPECT_EQ(std::string::npos, All(r).find("File-Secret-4711")) << All(r);
+
+  ASSERT_EQ(0, chmod(file.c_str(), 0640));
+  r = RunFlyrun(args, dir.path());
+  EXPECT_NE(std::string::npos, r.err.find("group or world access")) << r.err;
+
+  ASSERT_EQ(0, chmod(file.c_str(), 0600));
+  r = RunFlyrun(args, dir.path());
+  EXPECT_EQ(0, r.exit_code) << All(r);
+  EXPECT_EQ(std::string::npos, r.err.find("group or world access")) << r.err;
+}
+
 #ifdef FLYRUN_TEST_WITH_POSTGRES
 /// A role with a password full of quotes, backslashes and slashes, and a
 /// database it owns; both dropped at the end.
