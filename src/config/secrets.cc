@@ -136,6 +136,7 @@ size_t PossibleSecretStart(std::string_view text) {
   size_t longest = 0;
   for (const auto& spelling : registry.spellings) {
     for (size_t n = std::min(spelling.size() - 1, text.size()); n > longest; --n) {
+      if (spelling[n - 1] != text.back()) continue;
       if (text.substr(text.size() - n) == std::string_view(spelling).substr(0, n)) {
         longest = n;
         break;
