@@ -12,7 +12,7 @@
 #include "commands/commands.h"
 #include "commands/output.h"
 #include "config/config.h"
-#include "config/redact.h"
+#include "config/secrets.h"
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "core/log.h"
@@ -98,18 +98,18 @@ ConfigInputs InputsOf(const Globals& g) {
   return in;
 }
 
-void PrintError(const Error& e, const std::string& secret, bool json) {
+// std::cerr and std::cout scrub the secrets (see RunApp).
+void PrintError(const Error& e, bool json) {
   if (json) {  // one JSON object, like every other stderr line in this mode
     nlohmann::json j = ErrorJson(e);
     j["level"] = "error";
     j["msg"] = e.what();
-    std::cerr << RedactSecret(j.dump(), secret) << '\n';
+    std::cerr << j.dump() << '\n';
     return;
   }
-  std::string text = RedactSecret(e.what(), secret);
-  std::cerr << "error: " << text << '\n';
+  std::cerr << "error: " << e.what() << '\n';
   if (!e.detail.empty()) {
-    std::string detail = RedactSecret(e.detail, secret);
+    const std::string& detail = e.detail;
     size_t start = 0;
     while (start <= detail.size()) {
       size_t nl = detail.find('\n', start);
@@ -118,7 +118,7 @@ void PrintError(const Error& e, const std::string& secret, bool json) {
       start = nl + 1;
     }
   }
-  if (!e.hint().empty()) std::cerr << "hint: " << RedactSecret(e.hint(), secret) << '\n';
+  if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << '\n';
 }
 
 }  // namespace
@@ -211,21 +211,30 @@ int RunApp(int argc, char** argv) {
   });
   exec->add_option("command", ctx.exec_args, "the command to run after migrating (after --)")
       ->required();
+  std::vector<std::string> keep_env;
+  command_option({exec}, [&](CLI::App& a) {
+    return a
+        .add_option("--keep-env,--exec-keep-env", keep_env,
+                    "pass this FLYRUN_* variable (name or glob) on to the command; repeatable "
+                    "(config exec_keep_env)")
+        ->type_name("NAME")
+        ->allow_extra_args(false);
+  });
   create->add_option("description", ctx.new_description, "what the migration does")->required();
 
   std::vector<std::string> command_names;
   for (const auto& [sub, run] : commands) command_names.push_back(sub->get_name());
   CommandLineFacts facts = ScanCommandLine(app, argc, argv);
   std::string command_name = facts.known_command ? facts.command : std::string();
-  auto fail = [&](const Error& e, const std::string& secret, bool json_logs) {
-    PrintError(e, secret, json_logs);
+  auto fail = [&](const Error& e, bool json_logs) {
+    PrintError(e, json_logs);
     if (ctx.output == OutputFormat::kJson) {
       nlohmann::json j = {{"command", command_name.empty() ? nlohmann::json(nullptr)
                                                            : nlohmann::json(command_name)},
                           {"success", false},
                           {"error", ErrorJson(e)}};
       for (const auto& [key, value] : ctx.partial_result.items()) j[key] = value;
-      std::cout << RedactSecret(j.dump(2), secret) << '\n';
+      std::cout << j.dump(2) << '\n';
     }
     return static_cast<int>(e.code());
   };
@@ -253,9 +262,9 @@ int RunApp(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    return fail(CommandLineError(e), {}, facts.json_logs);
+    return fail(CommandLineError(e), facts.json_logs);
   } catch (const Error& e) {
-    return fail(e, {}, facts.json_logs);
+    return fail(e, facts.json_logs);
   }
 
   // Logging starts before the configuration is read, so FLYRUN_LOG_FORMAT is
@@ -270,34 +279,39 @@ int RunApp(int argc, char** argv) {
   bool json_logs = g.log_format == "json";
   ctx.json_logs = json_logs;
   SetupLogging(g.quiet ? Verbosity::kQuiet : (g.verbose ? Verbosity::kVerbose : Verbosity::kNormal),
-               json_logs);
+               json_logs, &Scrub);
+  // Every secret config loading registers is scrubbed from both streams
+  // before it reaches them, whoever writes.
+  ScopedSecretFilter scrub_out(std::cout, g.output == "json" || g.output == "sarif");
+  ScopedSecretFilter scrub_err(std::cerr, json_logs);
   InstallInterruptHandlers();
   ctx.output = g.output == "json"     ? OutputFormat::kJson
                : g.output == "github" ? OutputFormat::kGithub
                : g.output == "sarif"  ? OutputFormat::kSarif
                                       : OutputFormat::kText;
-  std::string secret;
   try {
     for (auto& [sub, run] : commands) {
       if (!sub->parsed()) continue;
       if ((ctx.output == OutputFormat::kGithub || ctx.output == OutputFormat::kSarif) &&
           command_name != "validate")
         throw UsageError("--output " + g.output + " is for validate only");
-      ctx.config = LoadConfig(InputsOf(g), environment);
+      ConfigInputs inputs = InputsOf(g);
+      for (const auto& name : keep_env)
+        inputs.flags["exec_keep_env"] += (inputs.flags["exec_keep_env"].empty() ? "" : ",") + name;
+      ctx.config = LoadConfig(inputs, environment);
       if (sub == wait || sub == exec) {
         auto timeout = ParseDuration(wait_timeout);
         if (!timeout) throw UsageError("--timeout: '" + wait_timeout + "' is not a duration");
         ctx.wait_timeout = *timeout;
       }
-      secret = ctx.config.password;
       return static_cast<int>(run(ctx));
     }
     return static_cast<int>(ExitCode::kUsage);
   } catch (const Error& e) {
-    return fail(e, secret, json_logs);
+    return fail(e, json_logs);
   } catch (const std::exception& e) {
     return fail(Error(ExitCode::kMigrationFailed, std::string("internal error: ") + e.what()),
-                secret, json_logs);
+                json_logs);
   }
 }
 

@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "config/redact.h"
+#include "config/secrets.h"
 
 namespace flyrun {
 

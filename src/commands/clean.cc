@@ -2,7 +2,7 @@
 
 #include "commands/change_session.h"
 #include "commands/commands.h"
-#include "config/redact.h"
+#include "config/secrets.h"
 
 namespace flyrun {
 

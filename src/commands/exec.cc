@@ -62,9 +62,15 @@ ExitCode RunExec(const CommandContext& ctx) {
   std::vector<std::string> args = ctx.exec_args;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // Without the FLYRUN_* variables (the migration role's URL and password)
+  // unless exec_keep_env keeps them.
+  std::vector<char*> envp;
+  std::vector<std::string> environment = ctx.config.exec_environment;
+  for (auto& e : environment) envp.push_back(e.data());
+  envp.push_back(nullptr);
   // A signal during the migrations or the flushing means: start nothing.
   ThrowIfInterrupted();
-  execvp(argv[0], argv.data());
+  execvpe(argv[0], argv.data(), envp.data());
   int err = errno;
   throw UsageError("exec: cannot run '" + args[0] + "': " + std::strerror(err),
                    "check the command name and that it is on PATH in the container");

@@ -4,7 +4,7 @@
 
 #include "commands/commands.h"
 #include "commands/output.h"
-#include "config/redact.h"
+#include "config/secrets.h"
 
 namespace flyrun {
 

@@ -8,7 +8,7 @@
 #include "commands/executor.h"
 #include "commands/output.h"
 #include "commands/preflight.h"
-#include "config/redact.h"
+#include "config/secrets.h"
 
 namespace flyrun {
 namespace {

@@ -2,7 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.h"
-#include "config/redact.h"
+#include "config/secrets.h"
 
 namespace flyrun {
 

@@ -1,5 +1,9 @@
 #include "config/config.h"
 
+#include <fnmatch.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -7,6 +11,7 @@
 #include <sstream>
 
 #include "config/config_internal.h"
+#include "config/secrets.h"
 #include "core/dialect_names.h"
 #include "core/error.h"
 #include "core/version.h"
@@ -63,6 +68,18 @@ std::string Trim(const std::string& text) {
   Fail(key + ": '" + raw.text + "' is not " + what + " " + raw.where, raw);
 }
 
+// As libpq does for .pgpass: the file is still used.
+void WarnIfOthersCanRead(const fs::path& path, const std::string& shown) {
+  std::error_code ec;
+  fs::perms perms = fs::status(path, ec).permissions();
+  if (ec) return;
+  constexpr fs::perms kOthers = fs::perms::group_all | fs::perms::others_all;
+  if ((perms & kOthers) == fs::perms::none) return;
+  spdlog::warn(
+      "password_file {} has group or world access; permissions should be u=rw (0600) or less",
+      shown);
+}
+
 class Merger {
  public:
   explicit Merger(Config& config) : config_(config) {}
@@ -100,23 +117,35 @@ class Merger {
     while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
       password.pop_back();
     }
+    AddSecret(password);
     config_.password = std::move(password);
+    WarnIfOthersCanRead(path, config_.password_file);
   }
 
  private:
   void ApplyKey(const std::string& key, const RawValue& raw, Rank rank) {
     const std::string& text = raw.text;
     if (key == "url") {
-      config_.url = Trim(text);
+      RawValue url = raw;
+      url.text = Trim(text);
+      AddUrlSecrets(url.text);
+      config_internal::CheckUrl(url);
+      config_.url = url.text;
     } else if (key == "user") {
       config_.user = text;
     } else if (key == "password") {
+      AddSecret(text);
       config_.password = text;
       password_rank_ = rank;
     } else if (key == "password_file") {
       config_.password_file = Trim(text);
       password_file_rank_ = rank;
       password_file_ = raw;
+    } else if (key == "exec_keep_env") {
+      auto names = raw.list ? *raw.list : config_internal::SplitList(text);
+      for (auto& name : names) name = Trim(name);
+      std::erase_if(names, [](const std::string& n) { return n.empty(); });
+      config_.exec_keep_env = std::move(names);
     } else if (key == "locations") {
       auto locations = raw.list ? *raw.list : config_internal::SplitList(text);
       for (auto& location : locations) location = Trim(location);
@@ -297,6 +326,21 @@ std::string NamesOf(const std::map<std::string, Layer>& environments) {
   return names;
 }
 
+// The migration role's credentials are not the application's: the command
+// exec starts gets no FLYRUN_* variable it was not told to keep.
+std::vector<std::string> ExecEnvironment(const Environment& env,
+                                         const std::vector<std::string>& keep) {
+  std::vector<std::string> out;
+  for (const auto& [name, value] : env) {
+    bool ours = name.compare(0, sizeof kEnvPrefix - 1, kEnvPrefix) == 0;
+    bool kept = std::any_of(keep.begin(), keep.end(), [&name = name](const std::string& glob) {
+      return fnmatch(glob.c_str(), name.c_str(), 0) == 0;
+    });
+    if (!ours || kept) out.push_back(name + "=" + value);
+  }
+  return out;
+}
+
 }  // namespace
 
 Environment CurrentEnvironment() {
@@ -362,6 +406,7 @@ Config LoadConfig(const ConfigInputs& inputs, const Environment& env, const fs::
   merger.Apply(EnvironmentLayer(env), kEnvVars);
   merger.Apply(FlagLayer(inputs), kFlags);
   merger.ReadPasswordFile(cwd);
+  config.exec_environment = ExecEnvironment(env, config.exec_keep_env);
   return config;
 }
 

@@ -44,6 +44,13 @@ struct Config {
   /// validate without a URL: whose lexical rules split the scripts. Accepts
   /// postgresql/postgres, mysql/mariadb, sqlite (any case).
   std::optional<Dialect> dialect;
+  /// exec: the FLYRUN_* variables the command keeps, by name or glob
+  /// (FLYRUN_PLACEHOLDERS_*); it gets no other FLYRUN_* variable.
+  std::vector<std::string> exec_keep_env;
+  /// Not a key: the environment of the command `exec` starts, as "NAME=value":
+  /// the environment given to LoadConfig without the FLYRUN_* variables that
+  /// exec_keep_env does not keep.
+  std::vector<std::string> exec_environment;
 
   std::string config_file;  ///< the file that was read, empty when none
   std::string env_name;     ///< the selected environment block, empty when none
@@ -68,11 +75,18 @@ Environment CurrentEnvironment();
 /// --config, else FLYRUN_CONFIG, else ./flyrun.yaml, else ./conf/flyrun.yaml
 /// (relative to the working directory; none is fine unless named explicitly).
 /// The environment block is --env, else FLYRUN_ENV. password_file is read here
-/// (trailing newline stripped) when no password is set at a higher level.
+/// (trailing newline stripped) when no password is set at a higher level; a
+/// file readable by group or others is used with a warning.
+///
+/// Every password met (password key, password_file, the URLs of every block)
+/// is registered with the secrets module (config/secrets.h) before anything
+/// can print it. Every url is checked without connecting: "//" after a
+/// server scheme, a user-info that can be told from the host, ports 1-65535.
 ///
 /// Throws Error(kUsage) naming the key (and file) for an unknown key, a bad
 /// value (durations "30", "30s", "5m", "1h", "250ms"; booleans true/false/yes/no/1/0),
-/// a missing named config file or environment block, an unreadable password_file.
+/// a malformed url (the message never quotes its user-info), a missing named
+/// config file or environment block, an unreadable password_file.
 /// Does NOT require url: commands that need a database call RequireUrl.
 ///
 /// Relative paths (--config, FLYRUN_CONFIG, password_file, and later locations

@@ -46,6 +46,12 @@ bool IsConfigKey(const std::string& key);
 [[noreturn]] void ThrowUnknownKey(const std::string& key, const std::string& where,
                                   const std::string& file = {}, int line = 0);
 
+/// Checks the url value without connecting: a postgresql/mysql URL needs "//"
+/// after the scheme, a user-info that can be told from the host, and ports
+/// from 1 to 65535. Throws Error(kUsage) whose message never quotes the
+/// user-info.
+void CheckUrl(const RawValue& raw);
+
 std::optional<bool> ParseBool(const std::string& text);
 std::optional<int> ParseCount(const std::string& text);
 

@@ -144,6 +144,7 @@ const std::vector<std::string>& ConfigKeys() {
       "init_sql",
       "undo_required",
       "dialect",
+      "exec_keep_env",
       "environments",
   };
   return keys;

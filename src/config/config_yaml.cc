@@ -102,12 +102,17 @@ class FileReader {
         ReadEnvironments(value, *environments);
       } else if (key == "placeholders") {
         ReadPlaceholders(value, env, layer);
-      } else if (key == "locations" && value.IsSequence()) {
+      } else if ((key == "locations" || key == "exec_keep_env") && value.IsSequence()) {
         RawValue raw = Raw(key_node, env);
         raw.list.emplace();
         for (const auto& item : value) {
-          if (!item.IsScalar())
-            Fail("locations: each item must be a directory name " + Where(item, env), item);
+          if (!item.IsScalar()) {
+            Fail(key +
+                     (key == "locations" ? ": each item must be a directory name "
+                                         : ": each item must be a variable name or glob ") +
+                     Where(item, env),
+                 item);
+          }
           raw.list->push_back(item.Scalar());
         }
         layer.values[key] = std::move(raw);

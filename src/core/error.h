@@ -20,7 +20,9 @@ enum class ExitCode : int {
 /// (pqxx, SQLite::Exception, sql::SQLException, YAML::Exception) are caught at the
 /// module edge and rethrown as an Error. Only main prints errors and picks exit codes.
 ///
-/// The message must never contain a password: drivers and config redact first.
+/// The message may quote server text; it reaches the user only through the
+/// output paths, which scrub every secret of the run (config/secrets.h).
+/// URLs in messages are shown through RedactUrl.
 class Error : public std::runtime_error {
  public:
   Error(ExitCode code, const std::string& message, std::string hint = {})

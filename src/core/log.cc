@@ -7,14 +7,24 @@
 namespace flyrun {
 namespace {
 
-/// `%*` in the JSON pattern: the message escaped as the inside of a JSON string
-/// (messages quote server text, which has quotes, backslashes and newlines).
-class JsonEscapedMessage : public spdlog::custom_flag_formatter {
+/// `%*`: the message, scrubbed, and with `json` escaped as the inside of a JSON
+/// string (messages quote server text, which has quotes, backslashes and
+/// newlines). Scrubbing comes first, so that a secret with a quote or a
+/// backslash is found as it was written.
+class ScrubbedMessage : public spdlog::custom_flag_formatter {
  public:
+  ScrubbedMessage(Scrubber scrub, bool json) : scrub_(scrub), json_(json) {}
+
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
+    std::string text(msg.payload.data(), msg.payload.size());
+    if (scrub_) text = scrub_(std::move(text));
+    if (!json_) {
+      dest.append(text.data(), text.data() + text.size());
+      return;
+    }
     static constexpr char kHex[] = "0123456789abcdef";
-    for (char c : msg.payload) {
+    for (char c : text) {
       switch (c) {
         case '"':
           dest.append(std::string_view("\\\""));
@@ -42,22 +52,23 @@ class JsonEscapedMessage : public spdlog::custom_flag_formatter {
     }
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
-    return std::make_unique<JsonEscapedMessage>();
+    return std::make_unique<ScrubbedMessage>(scrub_, json_);
   }
+
+ private:
+  Scrubber scrub_;
+  bool json_;
 };
 
 }  // namespace
 
-void SetupLogging(Verbosity verbosity, bool json) {
+void SetupLogging(Verbosity verbosity, bool json, Scrubber scrub) {
   auto logger = spdlog::stderr_color_mt("flyrun");
-  if (json) {
-    auto formatter = std::make_unique<spdlog::pattern_formatter>();
-    formatter->add_flag<JsonEscapedMessage>('*').set_pattern(
-        R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%*"})");
-    logger->set_formatter(std::move(formatter));
-  } else {
-    logger->set_pattern("%^%l%$: %v");
-  }
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  formatter->add_flag<ScrubbedMessage>('*', scrub, json)
+      .set_pattern(json ? R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%*"})"
+                        : "%^%l%$: %*");
+  logger->set_formatter(std::move(formatter));
   switch (verbosity) {
     case Verbosity::kQuiet:
       logger->set_level(spdlog::level::warn);

@@ -30,9 +30,8 @@ bool IsAuthFailure(int code) {
   }
 }
 
-Error ConnectError(const sql::SQLException& e, const MysqlTarget& target,
-                   const std::string& password) {
-  Error sql_error = MysqlSqlError(e, password);
+Error ConnectError(const sql::SQLException& e, const MysqlTarget& target) {
+  Error sql_error = MysqlSqlError(e);
   std::string hint;
   if (IsAuthFailure(sql_error.vendor_code)) {
     hint =
@@ -128,12 +127,12 @@ std::shared_ptr<MysqlSession> ConnectMysql(const MysqlTarget& target,
     sql::ConnectOptionsMap options = ConnectOptions(target, timeout);
     connection.reset(ConnectorDriver().connect(options));
   } catch (const sql::SQLException& e) {
-    throw ConnectError(e, target, target.password);
+    throw ConnectError(e, target);
   } catch (const std::exception& e) {
     throw Error(ExitCode::kConnect,
                 "cannot connect to MySQL " + target.Describe() + ": " + std::string(e.what()));
   }
-  return std::make_shared<MysqlSession>(std::move(connection), target.password);
+  return std::make_shared<MysqlSession>(std::move(connection));
 }
 
 }  // namespace flyrun

@@ -11,16 +11,6 @@
 namespace flyrun {
 namespace {
 
-std::string Redact(std::string text, const std::string& secret) {
-  // A very short password would turn every message into asterisks; servers do
-  // not echo passwords anyway, so this only guards against the unexpected.
-  if (secret.size() < 3) return text;
-  for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
-    text.replace(pos, secret.size(), "***");
-  }
-  return text;
-}
-
 std::string HintFor(int code) {
   switch (code) {
     case 1044:
@@ -49,8 +39,8 @@ std::string HintFor(int code) {
 
 }  // namespace
 
-Error MysqlSqlError(const sql::SQLException& e, const std::string& secret) {
-  Error err(ExitCode::kMigrationFailed, Redact(e.what(), secret), HintFor(e.getErrorCode()));
+Error MysqlSqlError(const sql::SQLException& e) {
+  Error err(ExitCode::kMigrationFailed, e.what(), HintFor(e.getErrorCode()));
   err.vendor_code = e.getErrorCode();
   err.sqlstate = e.getSQLStateCStr();
   if (err.sqlstate.empty() && err.vendor_code != 0) err.sqlstate = "HY000";
@@ -61,8 +51,8 @@ Error MysqlSqlError(const sql::SQLException& e, const std::string& secret) {
   return err;
 }
 
-MysqlSession::MysqlSession(std::unique_ptr<sql::Connection> connection, std::string secret)
-    : connection_(std::move(connection)), secret_(std::move(secret)) {}
+MysqlSession::MysqlSession(std::unique_ptr<sql::Connection> connection)
+    : connection_(std::move(connection)) {}
 
 MysqlSession::~MysqlSession() {
   try {
@@ -107,7 +97,7 @@ std::vector<MysqlSession::Row> MysqlSession::Query(const std::string& sql) {
       if (!has_rows && statement->getUpdateCount() == static_cast<uint64_t>(-1)) break;
     }
   } catch (const sql::SQLException& e) {
-    throw MysqlSqlError(e, secret_);
+    throw MysqlSqlError(e);
   }
   return rows;
 }

@@ -16,9 +16,8 @@ namespace flyrun {
 
 /// A server error as a flyrun Error: kMigrationFailed with the server message,
 /// vendor_code and sqlstate, and `line` (relative to the statement's first line)
-/// when the server reports one ("... at line 3"). `secret` is redacted from the
-/// message.
-Error MysqlSqlError(const sql::SQLException& e, const std::string& secret = {});
+/// when the server reports one ("... at line 3").
+Error MysqlSqlError(const sql::SQLException& e);
 
 /// One connection and the way flyrun talks over it: every call sends one
 /// statement and reads every result it produces (CALL can return several), so
@@ -29,7 +28,7 @@ class MysqlSession {
  public:
   using Row = std::vector<std::optional<std::string>>;
 
-  MysqlSession(std::unique_ptr<sql::Connection> connection, std::string secret);
+  explicit MysqlSession(std::unique_ptr<sql::Connection> connection);
   ~MysqlSession();
   MysqlSession(const MysqlSession&) = delete;
   MysqlSession& operator=(const MysqlSession&) = delete;
@@ -43,7 +42,6 @@ class MysqlSession {
 
  private:
   std::unique_ptr<sql::Connection> connection_;
-  std::string secret_;
 };
 
 }  // namespace flyrun

@@ -10,7 +10,6 @@
 #include <memory>
 
 #include "core/interrupt.h"
-#include "driver/postgres/pg_url.h"
 
 namespace flyrun::pg {
 namespace {
@@ -30,17 +29,11 @@ std::string TrimRight(std::string s) {
   return s;
 }
 
-const std::vector<std::string>& NoSecrets() {
-  static const std::vector<std::string> none;
-  return none;
-}
-
 Error LostConnection(PGconn* conn, const RunOptions& options) {
   std::string why = TrimRight(PQerrorMessage(conn));
   std::string where = options.display_url.empty() ? "the database" : options.display_url;
   return Error(ExitCode::kConnect,
-               "lost the connection to " + where +
-                   (why.empty() ? std::string() : ": " + Scrub(why, *options.secrets)));
+               "lost the connection to " + where + (why.empty() ? std::string() : ": " + why));
 }
 
 constexpr char kQueryCanceled[] = "57014";
@@ -157,17 +150,16 @@ void LocatePosition(std::string_view sql, long position, PositionUnit unit, int&
 }
 
 Error ErrorFromResult(const PGresult* result, std::string_view sql, PositionUnit unit,
-                      const std::vector<std::string>& secrets, size_t prefix_length) {
+                      size_t prefix_length) {
   std::string message = Field(result, PG_DIAG_MESSAGE_PRIMARY);
   if (message.empty()) message = TrimRight(PQresultErrorMessage(result));
   if (message.empty()) message = "the statement failed";
   std::string detail = Field(result, PG_DIAG_MESSAGE_DETAIL);
   std::string context = Field(result, PG_DIAG_CONTEXT);
   if (!context.empty()) detail += (detail.empty() ? "" : "\n") + std::string("CONTEXT: ") + context;
-  Error e(ExitCode::kMigrationFailed, Scrub(message, secrets),
-          Scrub(Field(result, PG_DIAG_MESSAGE_HINT), secrets));
+  Error e(ExitCode::kMigrationFailed, message, Field(result, PG_DIAG_MESSAGE_HINT));
   e.sqlstate = Field(result, PG_DIAG_SQLSTATE);
-  e.detail = Scrub(detail, secrets);
+  e.detail = detail;
   std::string position = Field(result, PG_DIAG_STATEMENT_POSITION);
   if (!position.empty()) {
     // The server counts from the start of the whole string; our prefix is ASCII.
@@ -180,7 +172,6 @@ Error ErrorFromResult(const PGresult* result, std::string_view sql, PositionUnit
 
 void RunSql(PGconn* conn, const std::string& sql, CopyData* copy, const RunOptions& options) {
   RunOptions opts = options;
-  if (!opts.secrets) opts.secrets = &NoSecrets();
   if (!conn || PQstatus(conn) != CONNECTION_OK) throw LostConnection(conn, opts);
   if (!PQsendQuery(conn, sql.c_str())) throw LostConnection(conn, opts);
 
@@ -227,8 +218,7 @@ void RunSql(PGconn* conn, const std::string& sql, CopyData* copy, const RunOptio
   }
   if (first_error) {
     // Asked now: a migration may have changed client_encoding.
-    throw ErrorFromResult(first_error.get(), sql, PositionUnitOf(conn), *opts.secrets,
-                          opts.prefix_length);
+    throw ErrorFromResult(first_error.get(), sql, PositionUnitOf(conn), opts.prefix_length);
   }
 }
 

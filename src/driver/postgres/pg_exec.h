@@ -27,13 +27,11 @@ void LocatePosition(std::string_view sql, long position, PositionUnit unit, int&
 /// DETAIL (and CONTEXT) in detail, HINT as the hint, and line/column when the
 /// server reports a position, relative to what follows the first
 /// `prefix_length` bytes of `sql` (SQL of ours sent ahead of the statement).
-/// Secrets are scrubbed.
 Error ErrorFromResult(const PGresult* result, std::string_view sql, PositionUnit unit,
-                      const std::vector<std::string>& secrets, size_t prefix_length = 0);
+                      size_t prefix_length = 0);
 
 /// What RunSql needs besides the statement.
 struct RunOptions {
-  const std::vector<std::string>* secrets = nullptr;
   /// Cancel the running statement on the server when SIGINT/SIGTERM arrives
   /// and throw Error(kInterrupted) once the server confirms it (a statement
   /// that completed before the cancel reached it is not reported as

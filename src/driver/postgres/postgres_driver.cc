@@ -22,8 +22,6 @@
 namespace flyrun {
 namespace {
 
-using pg::Scrub;
-
 std::string TrimRight(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
   return s;
@@ -61,7 +59,7 @@ std::string AuthSqlstate(const std::string& message) {
 }
 
 Error ConnectError(const std::string& libpq_message, const pg::ConnectTarget& target) {
-  std::string why = OneLine(TrimRight(Scrub(libpq_message, target.secrets)));
+  std::string why = OneLine(TrimRight(libpq_message));
   std::string sqlstate = AuthSqlstate(why);
   std::string hint =
       sqlstate.empty()
@@ -103,14 +101,12 @@ struct Session {
   Session(const std::string& conninfo, std::chrono::milliseconds connect_timeout)
       : conn(conninfo, connect_timeout) {}
   pg::Connection conn;
-  std::vector<std::string> secrets;
   std::string display_url;
 
   PGconn* raw() const { return conn.raw(); }
 
   pg::RunOptions Run(bool cancel_on_interrupt = false) const {
     pg::RunOptions o;
-    o.secrets = &secrets;
     o.cancel_on_interrupt = cancel_on_interrupt;
     o.display_url = display_url;
     return o;
@@ -124,10 +120,10 @@ struct Session {
     } catch (const Error&) {
       throw;
     } catch (const pqxx::broken_connection& e) {
-      throw Error(ExitCode::kConnect, "lost the connection to " + display_url + ": " +
-                                          OneLine(TrimRight(Scrub(e.what(), secrets))));
+      throw Error(ExitCode::kConnect,
+                  "lost the connection to " + display_url + ": " + OneLine(TrimRight(e.what())));
     } catch (const pqxx::sql_error& e) {
-      std::string message = TrimRight(Scrub(e.what(), secrets));
+      std::string message = TrimRight(e.what());
       for (const char* prefix : {"ERROR:  ", "FATAL:  "}) {
         if (message.rfind(prefix, 0) == 0) message.erase(0, std::string(prefix).size());
       }
@@ -136,7 +132,7 @@ struct Session {
       err.sqlstate = e.sqlstate();
       throw err;
     } catch (const std::exception& e) {
-      throw Error(ExitCode::kMigrationFailed, OneLine(TrimRight(Scrub(e.what(), secrets))));
+      throw Error(ExitCode::kMigrationFailed, OneLine(TrimRight(e.what())));
     }
   }
 
@@ -251,7 +247,6 @@ PostgresDriver::PostgresDriver(const ConnectionOptions& options) : table_(option
   } catch (const std::exception& e) {
     throw ConnectError(e.what(), target);
   }
-  s_->secrets = target.secrets;
   s_->display_url = target.display_url;
 
   if (!options.init_sql.empty()) {

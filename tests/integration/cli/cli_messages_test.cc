@@ -163,6 +163,7 @@ struct OptionCase {
   std::string command;
   std::vector<std::string> value;
   int exit_code = 0;
+  std::vector<std::string> tail = {};  ///< words after both, e.g. exec's "-- CMD"
 };
 
 /// Every option flyrun documents. The test below reads the README and fails
@@ -204,6 +205,8 @@ std::map<std::string, OptionCase> OptionCases(const std::string& url) {
       {"--base", {"validate", {"HEAD"}, 2}},  // not a git repository
       {"--mark-applied", {"repair", {"7"}, 3}},
       {"--timeout", {"wait", {"5s"}}},
+      {"--exec-keep-env", {"exec", {"FLYRUN_X"}, 0, {"--", "true"}}},
+      {"--keep-env", {"exec", {"FLYRUN_X"}, 0, {"--", "true"}}},
   };
 }
 
@@ -254,6 +257,8 @@ TEST_F(CliMessages, EveryReadmeOptionWorksBeforeAndAfterTheCommand) {
     before.push_back(c.command);
     std::vector<std::string> after = {c.command, option};
     after.insert(after.end(), c.value.begin(), c.value.end());
+    before.insert(before.end(), c.tail.begin(), c.tail.end());
+    after.insert(after.end(), c.tail.begin(), c.tail.end());
     for (const auto& args : {before, after}) {
       std::string what;
       for (const auto& a : args) what += a + " ";

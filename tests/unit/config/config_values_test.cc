@@ -55,6 +55,7 @@ TEST(ConfigKeys, EveryKeyOfSpec4InOrder) {
                                              "init_sql",
                                              "undo_required",
                                              "dialect",
+                                             "exec_keep_env",
                                              "environments"};
   EXPECT_EQ(ConfigKeys(), expected);
   for (const auto& key : ConfigKeys()) {
