@@ -27,9 +27,8 @@ Dialect OfflineDialect(const CommandContext& ctx) {
 /// Runs the splitter over every script: unterminated constructs, unknown
 /// placeholders, NUL bytes and statements that cannot run in the script's
 /// transaction are found without a database.
-void CheckScripts(const CommandContext& ctx, Dialect dialect,
+void CheckScripts(const CommandContext& ctx, const SplitOptions& base,
                   const std::vector<ResolvedMigration>& migrations, Issues& issues) {
-  SplitOptions base = SplitOptionsFor(ctx.config, dialect);
   for (const auto& m : migrations) {
     SplitOptions opts = base;
     opts.placeholders = PlaceholdersFor(ctx.config, "user", "database", m.script);
@@ -87,12 +86,17 @@ ExitCode RunValidate(const CommandContext& ctx) {
   Issues issues = loaded.issues;
   if (config.url.empty() && ctx.dialect.empty())
     spdlog::debug("no URL: splitting with standard SQL rules (pass --dialect to choose)");
-  CheckScripts(ctx, OfflineDialect(ctx), loaded.migrations, issues);
+  // With a database the scripts are lexed as its session will read them
+  // (server version, standard_conforming_strings, sql_mode).
+  std::unique_ptr<Driver> driver;
+  if (!offline) driver = Connect(ctx);
+  CheckScripts(
+      ctx, driver ? SplitOptionsFor(config, *driver) : SplitOptionsFor(config, OfflineDialect(ctx)),
+      loaded.migrations, issues);
   if (config.undo_required) CheckUndoCoverage(loaded.migrations, issues);
   std::optional<BaseInfo> base;
   if (!ctx.base.empty()) base = CheckAgainstBase(ctx, loaded.migrations, issues);
-  if (!offline) {
-    auto driver = Connect(ctx);
+  if (driver) {
     Plan plan = Reconcile(loaded.migrations, driver->ReadHistory(), ReconcileOptionsFor(config));
     issues.insert(issues.end(), plan.issues.begin(), plan.issues.end());
   }

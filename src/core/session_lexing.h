@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string_view>
+
 namespace flyrun {
 
 /// Session settings that change how SQL text is lexed.
@@ -25,5 +27,14 @@ struct SessionLexing {
   /// SET sql_mode = DEFAULT (the global sql_mode) go back to.
   LexModes reset;
 };
+
+/// The modes a MySQL sql_mode value (a comma-separated list, any case) sets:
+/// NO_BACKSLASH_ESCAPES, and ANSI_QUOTES alone or through ANSI, DB2, MAXDB,
+/// MSSQL, ORACLE or POSTGRESQL. standard_conforming_strings stays on.
+LexModes LexModesOfSqlMode(std::string_view sql_mode);
+
+/// The major version in a server's version text: 16 for "16.2", 10 for
+/// "10.11.6-MariaDB-0+deb12u1"; 0 when there is none.
+int MajorVersion(std::string_view version);
 
 }  // namespace flyrun

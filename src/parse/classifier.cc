@@ -108,7 +108,7 @@ std::unique_ptr<Classifier> MakeClassifier(const SplitOptions& options, Cursor& 
     case Dialect::kSqlite:
       break;
   }
-  return std::make_unique<SqliteClassifier>(cursor);
+  return std::make_unique<SqliteClassifier>(cursor, options.session);
 }
 
 }  // namespace flyrun::parse

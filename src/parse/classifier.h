@@ -86,6 +86,8 @@ class Classifier {
 
   const Verdict& verdict() const { return verdict_; }
   const QuoteRules& quotes() const { return quotes_; }
+  /// The session's settings after the statements so far.
+  const LexModes& modes() const { return modes_; }
 
  protected:
   Classifier(Dialect dialect, Cursor& cursor) : dialect_(dialect), cursor_(cursor) {}
@@ -108,6 +110,7 @@ class Classifier {
   Cursor& cursor_;
   Verdict verdict_;
   QuoteRules quotes_;
+  LexModes modes_;
   bool tx_only_ = false;
   Position statement_at_;
 

@@ -21,6 +21,7 @@ MysqlClassifier::MysqlClassifier(Cursor& cursor, const SessionLexing& session)
 }
 
 void MysqlClassifier::Apply() {
+  modes_ = sql_mode_.now();
   quotes_.backslash_escapes = !sql_mode_.now().no_backslash_escapes;
   quotes_.double_quote_strings = !sql_mode_.now().ansi_quotes;
 }

@@ -32,11 +32,13 @@ PostgresClassifier::PostgresClassifier(Cursor& cursor, const SessionLexing& sess
       server_version_(session.server_version),
       scs_reset_(session.reset.standard_conforming_strings),
       scs_(session.now.standard_conforming_strings) {
+  modes_ = session.now;
   Apply(scs_);
 }
 
 void PostgresClassifier::Apply(bool standard_conforming_strings) {
   scs_ = standard_conforming_strings;
+  modes_.standard_conforming_strings = scs_;
   quotes_.backslash_escapes = !scs_;
   quotes_.double_quote_strings = false;
 }

@@ -10,7 +10,10 @@ namespace flyrun::parse {
 /// END right after a ';'. Flags VACUUM, which cannot run in a transaction.
 class SqliteClassifier final : public Classifier {
  public:
-  explicit SqliteClassifier(Cursor& cursor) : Classifier(Dialect::kSqlite, cursor) {}
+  SqliteClassifier(Cursor& cursor, const SessionLexing& session)
+      : Classifier(Dialect::kSqlite, cursor) {
+    modes_ = session.now;
+  }
 
   void OnWord(const Word& word) override;
   void OnToken(unsigned char c) override;

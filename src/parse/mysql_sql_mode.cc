@@ -20,37 +20,6 @@ std::string Lower(std::string s) {
   return s;
 }
 
-bool ImpliesAnsiQuotes(const std::string& mode) {
-  for (const char* m : {"ANSI_QUOTES", "ANSI", "DB2", "MAXDB", "MSSQL", "ORACLE", "POSTGRESQL"}) {
-    if (mode == m) return true;
-  }
-  return false;
-}
-
-/// Calls `f(name)` for each mode of a comma-separated list, upper-cased and trimmed.
-template <typename F>
-void ForEachMode(const std::string& list, F f) {
-  std::string mode;
-  for (size_t i = 0; i <= list.size(); ++i) {
-    char c = i < list.size() ? list[i] : ',';
-    if (c == ',') {
-      if (!mode.empty()) f(mode);
-      mode.clear();
-    } else if (c != ' ' && c != '\t') {
-      mode.push_back(static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c));
-    }
-  }
-}
-
-LexModes FromList(const std::string& list) {
-  LexModes m;
-  ForEachMode(list, [&m](const std::string& mode) {
-    if (ImpliesAnsiQuotes(mode)) m.ansi_quotes = true;
-    if (mode == "NO_BACKSLASH_ESCAPES") m.no_backslash_escapes = true;
-  });
-  return m;
-}
-
 /// Whether `t[k]` starts @@[session. | local.]sql_mode; `k` moves past it.
 bool ReadsSessionSqlMode(const std::vector<SetToken>& t, size_t& k) {
   if (k + 1 >= t.size() || !t[k].IsPunct('@') || !t[k + 1].IsPunct('@')) return false;
@@ -73,7 +42,7 @@ bool SqlModeTracker::Evaluate(const std::vector<SetToken>& e, LexModes& out) con
     if (v.IsWord("DEFAULT")) {
       out = default_;
     } else if (v.kind == Kind::kString || v.kind == Kind::kWord || v.kind == Kind::kIdentifier) {
-      out = FromList(v.text);  // sql_mode = ANSI and sql_mode = `ANSI` work too
+      out = LexModesOfSqlMode(v.text);  // sql_mode = ANSI and sql_mode = `ANSI` work too
     } else if (v.kind == Kind::kNumber) {
       uint64_t bits = std::strtoull(v.text.c_str(), nullptr, 10);
       out.ansi_quotes = (bits & kAnsiQuotesBits) != 0;
@@ -118,7 +87,7 @@ bool SqlModeTracker::Evaluate(const std::vector<SetToken>& e, LexModes& out) con
       if (!calls.empty()) ++calls.back().argument;
     } else if (t.kind == Kind::kString) {
       bool remove = !calls.empty() && calls.back().replace && calls.back().argument == 1;
-      LexModes named = FromList(t.text);
+      LexModes named = LexModesOfSqlMode(t.text);
       if (named.ansi_quotes) out.ansi_quotes = !remove;
       if (named.no_backslash_escapes) out.no_backslash_escapes = !remove;
     }

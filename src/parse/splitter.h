@@ -33,6 +33,12 @@ class Splitter {
   Splitter& operator=(const Splitter&) = delete;
 
   const ScriptDirectives& directives() const { return directives_; }
+  /// The session as the statements yielded so far left it.
+  SessionLexing session() const {
+    SessionLexing s = options_.session;
+    s.now = classifier_->modes();
+    return s;
+  }
 
   /// The next statement; false at the end of the script (or after an unterminated
   /// construct was recorded as an issue).

@@ -85,6 +85,10 @@ class StatementSource {
   /// Yields the next statement; false at the end of the input.
   bool Next(Statement& out);
 
+  /// The session's settings as the statements yielded so far changed them
+  /// (options.session, then each SET that changes how strings are lexed).
+  SessionLexing session() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -253,4 +253,12 @@ SilentListener::SilentListener() {
 
 SilentListener::~SilentListener() { close(fd_); }
 
+bool TempDir::Migrates(const std::map<std::string, std::string>& scripts,
+                       const std::vector<std::string>& args) const {
+  for (const auto& [name, sql] : scripts) Write("sql/" + name, sql);
+  RunResult r = RunFlyrun(args, path_);
+  if (r.exit_code != 0) ADD_FAILURE() << "exit " << r.exit_code << "\n" << r.out << r.err;
+  return r.exit_code == 0;
+}
+
 }  // namespace flyrun::test
