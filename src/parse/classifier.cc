@@ -8,11 +8,6 @@
 
 namespace flyrun::parse {
 
-bool Word::Is(const char* keyword) const {
-  size_t n = std::strlen(keyword);
-  return n == len && std::memcmp(upper, keyword, n) == 0;
-}
-
 void Classifier::Start(bool tx_only, Position at) {
   verdict_ = {};
   statement_at_ = at;

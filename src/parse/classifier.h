@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -17,7 +18,11 @@ namespace flyrun::parse {
 struct Word {
   const char* upper = "";
   size_t len = 0;
-  bool Is(const char* keyword) const;
+  /// Inline, so that the keyword's length is known when it is compiled.
+  bool Is(const char* keyword) const {
+    size_t n = std::strlen(keyword);
+    return n == len && std::memcmp(upper, keyword, n) == 0;
+  }
 };
 
 /// Where the lexer is. A classifier asks only for the few tokens whose place an

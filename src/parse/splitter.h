@@ -172,6 +172,9 @@ class Splitter {
   int64_t base_ = -static_cast<int64_t>(kLookback);  ///< input offset of buf_[0]
   bool eof_ = false;
   bool bom_checked_ = false;
+  /// A CR was read: from then on line breaks are counted the slower way that
+  /// knows CR and CRLF (one memchr per chunk to find out).
+  bool cr_seen_ = false;
   // Line counting is lazy: newlines are counted up to `located_` only when a
   // position is asked for or the buffer moves.
   size_t located_ = kLookback;

@@ -53,6 +53,7 @@ bool Splitter::Fill() {
     // Line breaks stay as written: inside a string literal they are data, and
     // positions count CRLF and lone CR as one break (CountBreaks).
     if (!nul_seen_) FindNul(end_, n);
+    if (!cr_seen_) cr_seen_ = std::memchr(dst, '\r', n) != nullptr;
     end_ += n;
     return true;
   }
@@ -103,7 +104,7 @@ void Splitter::CheckNul(int64_t before) {
 // the line start). The byte before `from` is always in the buffer.
 void Splitter::CountBreaks(size_t from, size_t to, int& line, int64_t& line_start) const {
   const char* b = buf_.data();
-  if (std::memchr(b + from, '\r', to - from) == nullptr) {
+  if (!cr_seen_) {
     for (size_t k = from; k < to;) {
       const void* nl = std::memchr(b + k, '\n', to - k);
       if (nl == nullptr) break;
