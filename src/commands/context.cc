@@ -148,6 +148,12 @@ SplitOptions SplitOptionsFor(const Config& config, Dialect dialect) {
   return o;
 }
 
+SplitOptions SplitOptionsFor(const Config& config, const Driver& driver) {
+  SplitOptions o = SplitOptionsFor(config, driver.dialect());
+  o.session = driver.session_lexing();
+  return o;
+}
+
 ReconcileOptions ReconcileOptionsFor(const Config& config) {
   ReconcileOptions o;
   o.out_of_order = config.out_of_order;

@@ -73,8 +73,13 @@ std::map<std::string, std::string> PlaceholdersFor(const Config& config, const s
                                                    const std::string& database,
                                                    const std::string& script);
 
-/// Splitter options for a dialect and config (placeholders filled by the caller).
+/// Splitter options for a dialect and config (placeholders filled by the caller),
+/// for splitting without a database: the dialect's default session settings.
 SplitOptions SplitOptionsFor(const Config& config, Dialect dialect);
+/// Splitter options for a script about to run on `driver`'s session: its
+/// dialect, server version and the session's settings as they are now
+/// (Driver::session_lexing), so the script is lexed as the server will read it.
+SplitOptions SplitOptionsFor(const Config& config, const Driver& driver);
 
 /// ReconcileOptions from config (target parsed; Error(kUsage) when malformed).
 ReconcileOptions ReconcileOptionsFor(const Config& config);

@@ -11,9 +11,14 @@ namespace flyrun {
 /// history writes — as SQL instead of running it (`--dry-run`).
 class DryRunDriver : public Driver {
  public:
-  DryRunDriver(Driver& real, std::ostream& out) : real_(real), out_(out) {}
+  DryRunDriver(Driver& real, std::ostream& out)
+      : real_(real), out_(out), lexing_(real.session_lexing()) {}
 
   Dialect dialect() const override { return real_.dialect(); }
+  /// The session as the printed scripts would leave it: nothing runs, so what
+  /// a script SETs is taken from the splitter (ScriptLeftSession).
+  SessionLexing session_lexing() const override { return lexing_; }
+  void ScriptLeftSession(const SessionLexing& session) override { lexing_ = session; }
   bool transactional_ddl() const override { return real_.transactional_ddl(); }
   std::string history_table_sql() const override { return real_.history_table_sql(); }
   std::unique_ptr<LockGuard> Lock(std::chrono::milliseconds timeout) override {
@@ -41,6 +46,7 @@ class DryRunDriver : public Driver {
   std::ostream& out_;
   bool in_tx_ = false;
   int next_rank_ = 0;  ///< installed_rank the next printed INSERT would get
+  SessionLexing lexing_;
 };
 
 }  // namespace flyrun

@@ -14,7 +14,7 @@ namespace flyrun {
 namespace {
 
 std::string FirstLine(const std::string& sql) {
-  auto nl = sql.find('\n');
+  auto nl = sql.find_first_of("\r\n");
   std::string line = sql.substr(0, nl);
   if (line.size() > 120) line = line.substr(0, 117) + "...";
   return line;
@@ -104,7 +104,10 @@ int CountRemaining(StatementSource& source) {
 int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& session,
               const ScriptRun& run) {
   const ResolvedMigration& m = *run.migration;
-  SplitOptions opts = SplitOptionsFor(ctx.config, driver.dialect());
+  // The session as the scripts before this one left it: a SET sql_mode or
+  // standard_conforming_strings in one script holds in the next, as on the
+  // connection they share.
+  SplitOptions opts = SplitOptionsFor(ctx.config, driver);
   opts.placeholders = PlaceholdersFor(ctx.config, session.user, session.database, m.script);
   auto source = StatementSource::Open(m.path.string(), opts);
   bool transactional = source->directives().transactional;
@@ -179,6 +182,7 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
   }
 
   if (outcome.end == End::kCompleted) {
+    driver.ScriptLeftSession(source->session());
     row.execution_time = elapsed_ms();
     row.success = true;
     if (run.record) driver.InsertHistory(row);

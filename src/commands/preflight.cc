@@ -44,13 +44,20 @@ void PreflightOrRefuse(const CommandContext& ctx, Driver& driver,
   if (checked.empty()) return;  // a no-op run asks the database nothing more
 
   SessionInfo session = SessionInfo::Of(driver);
-  SplitOptions base = SplitOptionsFor(ctx.config, driver.dialect());
+  SplitOptions base = SplitOptionsFor(ctx.config, driver);
   Issues issues;
+  // The scripts run one after another on one session: each is checked with the
+  // settings the ones before it leave (a SET sql_mode in V1 holds in V2).
+  // Callbacks run between them and are checked from the session as it is now.
+  SessionLexing next = base.session;
   for (const ResolvedMigration* m : checked) {
-    if (m == checked.front() && RunsWholeOrNotAtAll(*m, driver, base)) continue;
+    bool in_order = m->kind != MigrationKind::kCallback;
     SplitOptions opts = base;
+    if (in_order) opts.session = next;
+    if (m == checked.front() && RunsWholeOrNotAtAll(*m, driver, opts)) continue;
     opts.placeholders = PlaceholdersFor(ctx.config, session.user, session.database, m->script);
-    CheckScript(*m, std::move(opts), issues);
+    SessionLexing after = CheckScript(*m, std::move(opts), issues);
+    if (in_order) next = after;
   }
   if (!HasErrors(issues)) {
     for (const Issue& i : issues)

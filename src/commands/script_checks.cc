@@ -64,7 +64,7 @@ bool SetsForeignKeys(std::string_view sql) {
 
 }  // namespace
 
-void CheckScript(const ResolvedMigration& m, SplitOptions options, Issues& issues) {
+SessionLexing CheckScript(const ResolvedMigration& m, SplitOptions options, Issues& issues) {
   const std::string file = m.path.string();
   const char* first_line = "put `-- flyrun:transaction=false` on the first line of ";
   options.issues = &issues;
@@ -102,10 +102,12 @@ void CheckScript(const ResolvedMigration& m, SplitOptions options, Issues& issue
         issues.push_back(std::move(warning));
       }
     }
+    return source->session();
   } catch (const Error& e) {
     issues.push_back(
         {"syntax", e.file.empty() ? file : e.file, e.line, e.column, e.what(), e.hint()});
   }
+  return options.session;
 }
 
 }  // namespace flyrun

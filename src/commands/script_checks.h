@@ -15,7 +15,9 @@ namespace flyrun {
 ///   that opens or ends the transaction itself ("transaction-control"), errors;
 /// - on SQLite, `PRAGMA foreign_keys = ...` in a transactional script, which
 ///   SQLite ignores there ("pragma-in-transaction"), a warning.
-/// Streams the file: memory does not grow with its size.
-void CheckScript(const ResolvedMigration& m, SplitOptions options, Issues& issues);
+/// Streams the file: memory does not grow with its size. Returns the session's
+/// settings as the script leaves them (a SET sql_mode...), so that scripts that
+/// run one after another can be checked as they will be lexed.
+SessionLexing CheckScript(const ResolvedMigration& m, SplitOptions options, Issues& issues);
 
 }  // namespace flyrun

@@ -40,9 +40,8 @@ Dialect ScriptDialect(const Config& config) {
 /// Runs the splitter over every script: unterminated constructs, unknown
 /// placeholders, NUL bytes and statements that cannot run in the script's
 /// transaction are found without a database.
-void CheckScripts(const CommandContext& ctx, Dialect dialect,
+void CheckScripts(const CommandContext& ctx, const SplitOptions& base,
                   const std::vector<ResolvedMigration>& migrations, Issues& issues) {
-  SplitOptions base = SplitOptionsFor(ctx.config, dialect);
   for (const auto& m : migrations) {
     SplitOptions opts = base;
     opts.placeholders = PlaceholdersFor(ctx.config, "user", "database", m.script);
@@ -98,12 +97,17 @@ ExitCode RunValidate(const CommandContext& ctx) {
   bool offline = ctx.offline || config.url.empty();
   LoadedMigrations loaded = LoadMigrations(config);
   Issues issues = loaded.issues;
-  CheckScripts(ctx, ScriptDialect(config), loaded.migrations, issues);
+  Dialect dialect = ScriptDialect(config);
+  // With a database the scripts are lexed as its session will read them
+  // (server version, standard_conforming_strings, sql_mode).
+  std::unique_ptr<Driver> driver;
+  if (!offline) driver = Connect(ctx);
+  CheckScripts(ctx, driver ? SplitOptionsFor(config, *driver) : SplitOptionsFor(config, dialect),
+               loaded.migrations, issues);
   if (config.undo_required) CheckUndoCoverage(loaded.migrations, issues);
   std::optional<BaseInfo> base;
   if (!ctx.base.empty()) base = CheckAgainstBase(ctx, loaded.migrations, issues);
-  if (!offline) {
-    auto driver = Connect(ctx);
+  if (driver) {
     Plan plan = Reconcile(loaded.migrations, driver->ReadHistory(), ReconcileOptionsFor(config));
     issues.insert(issues.end(), plan.issues.begin(), plan.issues.end());
   }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/dialect.h"
+#include "core/session_lexing.h"
 #include "core/statement.h"
 #include "history/applied_migration.h"
 
@@ -59,6 +60,18 @@ class Driver {
   virtual bool transactional_ddl() const = 0;
   /// The history table as it appears in SQL, schema-qualified and quoted.
   virtual std::string history_table_sql() const = 0;
+
+  /// What the splitter must know of the session to lex the next script as the
+  /// server will: server version, PostgreSQL standard_conforming_strings, MySQL
+  /// sql_mode's NO_BACKSLASH_ESCAPES and ANSI_QUOTES. Read at connect (after
+  /// init_sql) and kept current as statements run, without a round trip per
+  /// statement: PostgreSQL reports these settings with every change, MySQL's
+  /// sql_mode is read again only after a SET statement that names it.
+  virtual SessionLexing session_lexing() const { return {}; }
+  /// Called after a script with the settings its statements left as the
+  /// splitter followed them; for a driver that runs nothing (the dry run) and
+  /// so cannot read them back. Others ignore it.
+  virtual void ScriptLeftSession(const SessionLexing& /*session*/) {}
 
   /// Takes the migration lock, waiting at most `timeout`; throws Error(kLock)
   /// after that. The lock holds no transaction open and is released by the

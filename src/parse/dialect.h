@@ -20,15 +20,14 @@ enum class BlockStyle : uint8_t {
 };
 
 /// The lexical rules of one dialect: the splitter is one state machine that these
-/// switches configure.
+/// switches configure. How '...' and "..." are read depends on the session's
+/// settings too, which the dialect's classifier follows (QuoteRules).
 struct DialectRules {
   Dialect dialect;
   BlockStyle blocks;
   bool nested_comments;           ///< /* /* */ */ nest (PostgreSQL)
   bool dollar_quotes;             ///< $$...$$ and $tag$...$tag$ (PostgreSQL)
   bool e_strings;                 ///< E'...' takes backslash escapes (PostgreSQL)
-  bool backslash_escapes;         ///< every '...' and "..." takes backslash escapes (MySQL)
-  bool double_quote_strings;      ///< "..." is a string rather than an identifier (MySQL)
   bool backticks;                 ///< `identifier` (MySQL, SQLite)
   bool brackets;                  ///< [identifier] (SQLite)
   bool hash_comments;             ///< # starts a comment to the end of the line (MySQL)

@@ -5,6 +5,13 @@
 
 namespace flyrun::parse {
 
+/// A place in a script: 1-based line and 1-based byte column. A leading UTF-8 BOM
+/// is not counted; CRLF and lone CR count as one line break.
+struct Position {
+  int line = 1;
+  int column = 1;
+};
+
 /// SQL whitespace.
 constexpr bool IsBlank(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';

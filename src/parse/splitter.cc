@@ -10,7 +10,9 @@ Splitter::Splitter(std::istream& in, std::string name, SplitOptions options)
     : in_(in),
       name_(std::move(name)),
       options_(std::move(options)),
-      rules_(RulesFor(options_.dialect)) {
+      rules_(RulesFor(options_.dialect)),
+      classifier_(MakeClassifier(options_, cursor_)),
+      quotes_(classifier_->quotes()) {
   if (options_.chunk_size == 0) options_.chunk_size = 1;
   buf_.assign(kLookback + options_.chunk_size, '\n');
   BuildTables();
@@ -31,6 +33,10 @@ void Splitter::BuildTables() {
     code_fast_[static_cast<unsigned char>('(')] = 1;
     code_fast_[static_cast<unsigned char>(')')] = 1;
   }
+  // psql's meta-commands and the mysql client's \g and \G can end a statement.
+  if (rules_.meta_commands || rules_.delimiter_command) {
+    code_fast_[static_cast<unsigned char>('\\')] = 1;
+  }
   code_fast_[static_cast<unsigned char>(delimiter_[0])] = 1;
   for (int c = 0; c < 256; ++c) code_slow_[c] = IsBlank(static_cast<unsigned char>(c)) ? 0 : 1;
 
@@ -46,6 +52,9 @@ void Splitter::BuildTables() {
   }
   std::memset(dollar_, 0, sizeof dollar_);
   dollar_[static_cast<unsigned char>('$')] = 1;
+  std::memset(line_break_, 0, sizeof line_break_);
+  line_break_[static_cast<unsigned char>('\n')] = 1;
+  line_break_[static_cast<unsigned char>('\r')] = 1;
   std::memset(block_comment_, 0, sizeof block_comment_);
   block_comment_[static_cast<unsigned char>('*')] = 1;
   if (rules_.nested_comments) block_comment_[static_cast<unsigned char>('/')] = 1;
@@ -84,7 +93,7 @@ bool Splitter::Next(Statement& out) {
 
 Splitter::Step Splitter::ScanCode() {
   for (;;) {
-    const uint8_t* table = (started_ && !track_) ? code_fast_ : code_slow_;
+    const uint8_t* table = (started_ && !classifier_->tracking()) ? code_fast_ : code_slow_;
     size_t p = SkipPlain(table, buf(), pos_, end_);
     pos_ = p;
     if (p == end_) {
@@ -108,15 +117,15 @@ Splitter::Step Splitter::ScanCodeByte(unsigned char c) {
       if (e_string) {
         EnterQuoted('\'', true, true, "string E'");
       } else {
-        EnterQuoted('\'', true, rules_.backslash_escapes, "string '");
+        EnterQuoted('\'', true, quotes_.backslash_escapes, "string '");
       }
       return Step::kContinue;
     }
     case '"':
       StartIfNeeded();
       OnToken(c);
-      if (rules_.double_quote_strings) {
-        EnterQuoted('"', true, rules_.backslash_escapes, "string \"");
+      if (quotes_.double_quote_strings) {
+        EnterQuoted('"', true, quotes_.backslash_escapes, "string \"");
       } else {
         EnterQuoted('"', true, false, "quoted identifier \"");
       }
@@ -186,17 +195,31 @@ Splitter::Step Splitter::ScanCodeByte(unsigned char c) {
       if (rules_.dollar_quotes && TryDollarQuote()) return Step::kContinue;
       break;
     case '(':
+    case ')':
       if (rules_.blocks != BlockStyle::kPostgres) break;
       StartIfNeeded();
-      if (paren_depth_++ == 0) paren_at_ = At(pos_);
-      break;
-    case ')':
-      if (rules_.blocks == BlockStyle::kPostgres && paren_depth_ > 0) --paren_depth_;
+      token_start_ = base_ + static_cast<int64_t>(pos_);
+      classifier_->OnParen(c == '(');
       break;
     case '\\':
-      if (rules_.meta_commands && !started_) {
-        MetaCommand();
-        return Step::kContinue;
+      if (rules_.meta_commands) {
+        if (!started_) {
+          MetaCommand();
+          return Step::kContinue;
+        }
+        return PsqlCommandInStatement();
+      }
+      if (rules_.delimiter_command && Need(2) >= 2 && (byte(pos_ + 1) | 0x20) == 'g') {
+        // The mysql client's \g and \G (vertical output) send the statement like
+        // the delimiter, whatever the delimiter and the blocks; the rest of the
+        // line goes on.
+        if (!started_) {
+          pos_ += 2;
+          return Step::kContinue;
+        }
+        emit_end_ = pos_;
+        pos_ += 2;
+        return Step::kEmit;
       }
       break;
     default:
@@ -205,9 +228,10 @@ Splitter::Step Splitter::ScanCodeByte(unsigned char c) {
           return Step::kContinue;
         }
         StartIfNeeded();
-        if (track_) word_at_ = At(pos_);
+        bool tracking = classifier_->tracking();
+        if (tracking) token_start_ = base_ + static_cast<int64_t>(pos_);
         ScanWord();
-        OnWord();
+        if (tracking) OnWord();
         return Step::kContinue;
       }
       if (c >= '0' && c <= '9') {
@@ -237,7 +261,7 @@ Splitter::Step Splitter::OnDelimiter() {
     pos_ += n;
     return Step::kContinue;
   }
-  if (BlockOpen()) {
+  if (classifier_->InsideBody()) {
     OnToken(';');
     pos_ += n;
     return Step::kContinue;
@@ -330,13 +354,8 @@ void Splitter::ScanDollar() {
 
 void Splitter::ScanLineComment() {
   for (;;) {
-    const void* nl = std::memchr(buf() + pos_, '\n', end_ - pos_);
-    if (nl != nullptr) {
-      pos_ = static_cast<size_t>(static_cast<const char*>(nl) - buf());
-      break;
-    }
-    pos_ = end_;
-    if (!Fill()) break;
+    pos_ = LineBreak(pos_);
+    if (pos_ < end_ || !Fill()) break;
   }
   EndComment(pos_);
   mode_ = Mode::kCode;
@@ -409,21 +428,9 @@ void Splitter::StartStatement(size_t i) {
   span_ = i;
   stmt_.clear();
   have_tail_comment_ = false;
-  cls_ = Cls::kStart;
-  words_ = 0;
-  non_transactional_ = nullptr;
-  copy_stdin_ = false;
-  paren_depth_ = 0;
-  begin_depth_ = 0;
-  blocks_.clear();
-  prev_ = Prev::kOther;
-  trigger_ = TriggerState::kBody;
-  in_definer_ = false;
-  transaction_control_ = nullptr;
   // With a DELIMITER other than ';' the user has said where statements end: only
   // transaction control is looked for.
-  tx_only_ = rules_.delimiter_command && delimiter_ != ";";
-  track_ = true;
+  classifier_->Start(rules_.delimiter_command && delimiter_ != ";", start_at_);
 }
 
 void Splitter::FlushSpan() {
@@ -477,10 +484,14 @@ bool Splitter::Emit(Statement& out, size_t text_end) {
   out.line = start_at_.line;
   out.column = start_at_.column;
   out.index = ++index_;
-  out.non_transactional = non_transactional_ ? non_transactional_ : "";
-  out.transaction_control = transaction_control_ ? transaction_control_ : "";
-  out.copy_data = copy_stdin_ ? &copy_reader_ : nullptr;
-  if (copy_stdin_) StartCopyData();
+  const Verdict& verdict = classifier_->verdict();
+  out.non_transactional = verdict.non_transactional ? verdict.non_transactional : "";
+  out.transaction_control = verdict.transaction_control ? verdict.transaction_control : "";
+  out.copy_data = verdict.copy_stdin ? &copy_reader_ : nullptr;
+  // A SET that changes how strings are lexed applies from the next statement on.
+  classifier_->End(out.sql);
+  quotes_ = classifier_->quotes();
+  if (verdict.copy_stdin) StartCopyData();
   return true;
 }
 

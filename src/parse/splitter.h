@@ -3,26 +3,24 @@
 #include <cstddef>
 #include <cstdint>
 #include <istream>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "parse/dialect.h"
 #include "core/statement.h"
+#include "parse/classifier.h"
+#include "parse/dialect.h"
+#include "parse/lex.h"
 #include "parse/statement_source.h"
 
 namespace flyrun::parse {
 
-/// A place in a script: 1-based line and 1-based byte column. A leading UTF-8 BOM
-/// is not counted; CRLF and lone CR count as one line break.
-struct Position {
-  int line = 1;
-  int column = 1;
-};
-
-/// The streaming splitter behind StatementSource: one state machine configured by
-/// DialectRules. It reads `options.chunk_size` bytes at a time, normalises line
-/// breaks to LF, and copies each statement's text once into its own buffer, so
-/// memory is one chunk plus the statement being built. COPY data is handed out in
+/// The streaming splitter behind StatementSource: reader, then a lexer configured
+/// by DialectRules (table-driven: contents of strings and comments are skipped
+/// without a call per byte), then the dialect's Classifier, told of words and
+/// tokens only. It reads `options.chunk_size` bytes at a time and copies each
+/// statement's text once into its own buffer, line breaks as written, so memory
+/// is one chunk plus the statement being built. COPY data is handed out in
 /// chunks through CopyData and never held whole.
 ///
 /// Errors (unterminated constructs, unknown placeholders, malformed directives) are
@@ -35,6 +33,12 @@ class Splitter {
   Splitter& operator=(const Splitter&) = delete;
 
   const ScriptDirectives& directives() const { return directives_; }
+  /// The session as the statements yielded so far left it.
+  SessionLexing session() const {
+    SessionLexing s = options_.session;
+    s.now = classifier_->modes();
+    return s;
+  }
 
   /// The next statement; false at the end of the script (or after an unterminated
   /// construct was recorded as an issue).
@@ -52,46 +56,24 @@ class Splitter {
 
   enum class Mode : uint8_t { kCode, kQuoted, kDollar, kLineComment, kBlockComment, kDone };
   enum class Step : uint8_t { kContinue, kEmit, kEof };
-  /// What the keyword classifier knows about the current statement.
-  enum class Cls : uint8_t {
-    kStart,
-    kDone,
-    kPgCreate,
-    kPgCreateOr,
-    kPgCreateOrReplace,
-    kPgCreateUnique,
-    kPgCreateIndex,
-    kPgDrop,
-    kPgDropIndex,
-    kPgAlter,
-    kPgAlterType,
-    kPgAlterTypeAdd,
-    kPgReindex,
-    kPgReindexRest,
-    kPgCopy,
-    kPgCopyFrom,
-    kPgRoutine,
-    kTxBegin,
-    kTxStart,
-    kTxEnd,
-    kMyCreate,
-    kMyBeginNot,
-    kMyCompound,
-    kSqCreate,
-    kSqCreateTemp,
-    kSqTrigger,
+
+  /// The position of the word or token being reported to the classifier.
+  class TokenCursor final : public Cursor {
+   public:
+    explicit TokenCursor(Splitter& splitter) : splitter_(splitter) {}
+    Position Here() override { return splitter_.TokenAt(); }
+
+   private:
+    Splitter& splitter_;
   };
-  /// The previous token inside a MySQL stored program, for telling the IF statement
-  /// from the IF() function and the like.
-  enum class Prev : uint8_t { kOther, kStatementStart, kEnd };
-  enum class Block : uint8_t { kBegin, kIf, kCaseStatement, kCaseExpression, kLoop };
-  enum class TriggerState : uint8_t { kBody, kSemicolon, kEnd };
 
   // Input (splitter_input.cc).
   bool Fill();
   size_t Need(size_t n);
   size_t ReadRaw(char* dst, size_t n);
-  size_t NormaliseLineBreaks(char* s, size_t n);
+  void CountBreaks(size_t from, size_t to, int& line, int64_t& line_start) const;
+  /// The first line break (LF or CR) in [from, end_), or end_.
+  size_t LineBreak(size_t from) const { return SkipPlain(line_break_, buf(), from, end_); }
   Position At(size_t i);
   Position Locate(size_t i);
   Position Peek(size_t i) const;
@@ -131,23 +113,21 @@ class Splitter {
   bool AtEof(Statement& out);
   void BuildTables();
 
-  // Keywords and blocks (splitter_keywords.cc).
+  // Keywords: what the classifier is told.
   void OnWord();
-  void OnToken(unsigned char c);
-  bool WordIs(const char* upper) const;
-  bool OnTransactionWord();
-  bool BlockOpen() const;
-  void OnPostgresWord();
-  void OnMysqlWord();
-  void OnSqliteWord();
-  bool MysqlStatementStart() const;
-  void OpenMysqlBlock(Block kind);
+  void OnToken(unsigned char c) {
+    if (!classifier_->tracking()) return;
+    token_start_ = base_ + static_cast<int64_t>(pos_);
+    classifier_->OnToken(c);
+  }
+  Position TokenAt();
   bool CheckOpenBlocks();
 
   // Placeholders, directives, COPY data, meta-commands, errors (splitter_extras.cc).
   bool TryPlaceholder(bool in_code);
   bool TryDelimiterCommand();
   void MetaCommand();
+  Step PsqlCommandInStatement();
   void ReadDirectives();
   void ParseDirective(const std::string& text, int column);
   bool CopyNext(std::string* out);
@@ -174,6 +154,7 @@ class Splitter {
   uint8_t quoted_escape_[2][256] = {};  ///< ' and " with backslash escapes
   uint8_t dollar_[256] = {};
   uint8_t block_comment_[256] = {};
+  uint8_t line_break_[256] = {};
   std::string delimiter_ = ";";
 
   // Input buffer: [0, kLookback) keeps the bytes before the current chunk so that
@@ -191,7 +172,9 @@ class Splitter {
   int64_t base_ = -static_cast<int64_t>(kLookback);  ///< input offset of buf_[0]
   bool eof_ = false;
   bool bom_checked_ = false;
-  bool pending_cr_ = false;
+  /// A CR was read: from then on line breaks are counted the slower way that
+  /// knows CR and CRLF (one memchr per chunk to find out).
+  bool cr_seen_ = false;
   // Line counting is lazy: newlines are counted up to `located_` only when a
   // position is asked for or the buffer moves.
   size_t located_ = kLookback;
@@ -225,16 +208,10 @@ class Splitter {
   // The statement being built: stmt_ holds the flushed text, [span_, pos_) of the
   // buffer is text not copied yet.
   bool started_ = false;
-  bool track_ = false;  ///< keep looking at every token (slow table)
-  /// Under a MySQL DELIMITER other than ';' only transaction control is classified.
-  bool tx_only_ = false;
   std::string stmt_;
   size_t span_ = 0;
   Position start_at_;
   int index_ = 0;
-  const char* non_transactional_ = nullptr;
-  const char* transaction_control_ = nullptr;
-  bool copy_stdin_ = false;
   // The last run of comments with only blanks between them, as offsets in the
   // statement text, so that comments at the end of a statement can be cut.
   size_t tail_comment_start_ = 0;
@@ -243,21 +220,13 @@ class Splitter {
   size_t comment_start_offset_ = 0;
   size_t emit_end_ = 0;
 
-  // Keyword classifier and blocks.
-  Cls cls_ = Cls::kStart;
-  int words_ = 0;
+  // The dialect's keyword classifier, and where its current token started.
+  TokenCursor cursor_{*this};
+  std::unique_ptr<Classifier> classifier_;
+  QuoteRules quotes_;
+  int64_t token_start_ = 0;
   char word_[24] = {};  ///< the current word, upper-cased; word_len_ 0 when too long
   size_t word_len_ = 0;
-  Position word_at_;
-  int paren_depth_ = 0;
-  Position paren_at_;
-  int begin_depth_ = 0;
-  Position block_at_;
-  std::string block_what_;
-  bool in_definer_ = false;
-  Prev prev_ = Prev::kOther;
-  std::vector<Block> blocks_;
-  TriggerState trigger_ = TriggerState::kBody;
 
   // COPY ... FROM stdin data.
   CopyReader copy_reader_{*this};

@@ -98,9 +98,9 @@ bool Splitter::TryPlaceholder(bool in_code) {
 bool Splitter::FindLineEnd(size_t cap, size_t& eol) {
   size_t scanned = 0;
   for (;;) {
-    const void* nl = std::memchr(buf() + pos_ + scanned, '\n', end_ - pos_ - scanned);
-    if (nl != nullptr) {
-      eol = static_cast<size_t>(static_cast<const char*>(nl) - buf());
+    size_t brk = LineBreak(pos_ + scanned);
+    if (brk < end_) {
+      eol = brk;
       return true;
     }
     scanned = end_ - pos_;
@@ -117,13 +117,8 @@ bool Splitter::FindLineEnd(size_t cap, size_t& eol) {
 
 void Splitter::SkipLine() {
   for (;;) {
-    const void* nl = std::memchr(buf() + pos_, '\n', end_ - pos_);
-    if (nl != nullptr) {
-      pos_ = static_cast<size_t>(static_cast<const char*>(nl) - buf());
-      return;
-    }
-    pos_ = end_;
-    if (!Fill()) return;
+    pos_ = LineBreak(pos_);
+    if (pos_ < end_ || !Fill()) return;
   }
 }
 
@@ -178,6 +173,57 @@ void Splitter::MetaCommand() {
   if (command == "\\restrict" || command == "\\unrestrict") return;
   Report("psql-meta-command", at, "psql meta-command " + command + " is not supported",
          "statements go to the server, not to psql: remove the line or write it in SQL");
+}
+
+// A psql meta-command after some of a statement's text. \g and \gx send the
+// statement, as a ';' would; the others cannot run without psql (\gset stores
+// the result in psql variables, \gexec runs the result, \gdesc runs nothing,
+// \g FILE writes the result to a file): a validation error, and the
+// statement ends there.
+Splitter::Step Splitter::PsqlCommandInStatement() {
+  Position at = At(pos_);
+  size_t eol = 0;
+  FindLineEnd(kMaxCommandLine, eol);
+  size_t j = pos_ + 1;
+  while (j < eol && (IsIdent(byte(j)) && byte(j) != '$')) ++j;
+  std::string command(buf() + pos_, j - pos_);
+  size_t args = j;
+  while (args < eol && IsBlank(byte(args))) ++args;
+  bool bare = args == eol || (args + 1 < eol && byte(args) == '-' && byte(args + 1) == '-');
+  // The statement's text ends at the backslash; the command is dropped, even
+  // when the rest of its line needs more input.
+  FlushSpan();
+  pos_ = eol;
+  for (;;) {
+    pos_ = LineBreak(pos_);
+    span_ = pos_;
+    if (pos_ < end_ || !Fill()) break;
+  }
+  emit_end_ = pos_;
+  if ((command == "\\g" || command == "\\gx") && bare) return Step::kEmit;
+  std::string hint;
+  if (command == "\\gset") {
+    hint =
+        "\\gset stores the result in psql variables, which flyrun does not have: end the "
+        "statement with ; and use the values in SQL (a CTE, a DO block)";
+  } else if (command == "\\gexec") {
+    hint =
+        "\\gexec runs each value of the result as a statement: end the statement with ; "
+        "and run the generated statements with EXECUTE in a DO block";
+  } else if (command == "\\gdesc") {
+    hint = "\\gdesc only describes the result and runs nothing: remove the statement";
+  } else if (command == "\\g" || command == "\\gx") {
+    hint = command +
+           " with an argument writes the result to a file or a command, and flyrun "
+           "discards results: end the statement with ; or a bare " +
+           command;
+  } else {
+    hint = "statements go to the server, not to psql: remove the command or write it in SQL";
+  }
+  std::string what = command;
+  if ((command == "\\g" || command == "\\gx") && !bare) what += " with an argument";
+  Report("psql-meta-command", at, "psql meta-command " + what + " is not supported", hint);
+  return Step::kEmit;
 }
 
 void Splitter::ReadDirectives() {
@@ -247,6 +293,11 @@ void Splitter::StartCopyData() {
       ++pos_;
       return;
     }
+    if (c == '\r') {
+      ++pos_;
+      if (Need(1) > 0 && byte(pos_) == '\n') ++pos_;
+      return;
+    }
     if (IsBlank(c)) {
       ++pos_;
     } else if (c == '-' && Need(2) >= 2 && byte(pos_ + 1) == '-') {
@@ -272,9 +323,20 @@ bool Splitter::CopyNext(std::string* out) {
       return produced > 0;
     }
     if (copy_line_start_ && byte(pos_) == '\\') {
-      size_t avail = Need(3);
-      if (avail >= 2 && byte(pos_ + 1) == '.' && (avail == 2 || byte(pos_ + 2) == '\n')) {
-        pos_ += avail == 2 ? 2 : 3;
+      // "\." alone on a line ends the data, also before CRLF (as psql reads it).
+      size_t avail = Need(4);
+      size_t marker = 0;
+      if (avail >= 2 && byte(pos_ + 1) == '.') {
+        if (avail == 2) {
+          marker = 2;
+        } else if (byte(pos_ + 2) == '\n') {
+          marker = 3;
+        } else if (byte(pos_ + 2) == '\r' && (avail == 3 || byte(pos_ + 3) == '\n')) {
+          marker = avail == 3 ? 3 : 4;
+        }
+      }
+      if (marker > 0) {
+        pos_ += marker;
         copy_active_ = false;
         return produced > 0;
       }

@@ -2,6 +2,7 @@
 #include <climits>
 #include <cstring>
 
+#include "parse/lex.h"
 #include "parse/splitter.h"
 
 namespace flyrun::parse {
@@ -11,33 +12,6 @@ size_t Splitter::ReadRaw(char* dst, size_t n) {
   if (sb == nullptr || n == 0) return 0;
   std::streamsize got = sb->sgetn(dst, static_cast<std::streamsize>(n));
   return got > 0 ? static_cast<size_t>(got) : 0;
-}
-
-// CRLF and lone CR become LF here, once, so that nothing downstream (line numbers,
-// COPY data, statement text) depends on how the file was checked out, just like
-// its checksum.
-size_t Splitter::NormaliseLineBreaks(char* s, size_t n) {
-  size_t r = 0;
-  if (pending_cr_) {
-    pending_cr_ = false;
-    if (n > 0 && s[0] == '\n') r = 1;
-  }
-  size_t w = 0;
-  for (;;) {
-    const void* cr = std::memchr(s + r, '\r', n - r);
-    size_t stop = cr ? static_cast<size_t>(static_cast<const char*>(cr) - s) : n;
-    if (w != r) std::memmove(s + w, s + r, stop - r);
-    w += stop - r;
-    if (!cr) break;
-    s[w++] = '\n';
-    r = stop + 1;
-    if (r == n) {
-      pending_cr_ = true;
-      break;
-    }
-    if (s[r] == '\n') ++r;
-  }
-  return w;
 }
 
 // Reads the next chunk after the data in the buffer. Everything before
@@ -76,10 +50,12 @@ bool Splitter::Fill() {
       eof_ = true;
       return false;
     }
-    size_t added = NormaliseLineBreaks(dst, n);
-    if (!nul_seen_) FindNul(end_, added);
-    end_ += added;
-    if (added > 0) return true;
+    // Line breaks stay as written: inside a string literal they are data, and
+    // positions count CRLF and lone CR as one break (CountBreaks).
+    if (!nul_seen_) FindNul(end_, n);
+    if (!cr_seen_) cr_seen_ = std::memchr(dst, '\r', n) != nullptr;
+    end_ += n;
+    return true;
   }
   return false;
 }
@@ -123,34 +99,43 @@ void Splitter::CheckNul(int64_t before) {
          "UTF-8)");
 }
 
+// Counts the line breaks in [from, to) of the buffer into `line` and
+// `line_start`: LF, CR, and CRLF once (the CR counts; the LF after it only moves
+// the line start). The byte before `from` is always in the buffer.
+void Splitter::CountBreaks(size_t from, size_t to, int& line, int64_t& line_start) const {
+  const char* b = buf_.data();
+  if (!cr_seen_) {
+    for (size_t k = from; k < to;) {
+      const void* nl = std::memchr(b + k, '\n', to - k);
+      if (nl == nullptr) break;
+      k = static_cast<size_t>(static_cast<const char*>(nl) - b) + 1;
+      if (b[k - 2] != '\r') ++line;
+      line_start = base_ + static_cast<int64_t>(k);
+    }
+    return;
+  }
+  for (size_t k = SkipPlain(line_break_, b, from, to); k < to;
+       k = SkipPlain(line_break_, b, k, to)) {
+    if (!(b[k] == '\n' && b[k - 1] == '\r')) ++line;
+    line_start = base_ + static_cast<int64_t>(++k);
+  }
+}
+
 // The position of buffer index i at or after located_, without moving the lazy
 // line count (positions before i may still be asked for).
 Position Splitter::Peek(size_t i) const {
-  const char* b = buf_.data();
   int line = line_;
   int64_t line_start = line_start_;
-  for (size_t k = located_; k < i;) {
-    const void* nl = std::memchr(b + k, '\n', i - k);
-    if (nl == nullptr) break;
-    k = static_cast<size_t>(static_cast<const char*>(nl) - b) + 1;
-    ++line;
-    line_start = base_ + static_cast<int64_t>(k);
-  }
+  if (i > located_) CountBreaks(located_, i, line, line_start);
   int64_t column = base_ + static_cast<int64_t>(i) - line_start + 1;
   return {line, static_cast<int>(std::min<int64_t>(column, INT_MAX))};
 }
 
 Position Splitter::Locate(size_t i) {
-  const char* b = buf_.data();
-  size_t k = located_;
-  while (k < i) {
-    const void* nl = std::memchr(b + k, '\n', i - k);
-    if (nl == nullptr) break;
-    k = static_cast<size_t>(static_cast<const char*>(nl) - b) + 1;
-    ++line_;
-    line_start_ = base_ + static_cast<int64_t>(k);
+  if (i > located_) {
+    CountBreaks(located_, i, line_, line_start_);
+    located_ = i;
   }
-  if (i > located_) located_ = i;
   int64_t column = base_ + static_cast<int64_t>(i) - line_start_ + 1;
   return {line_, static_cast<int>(std::min<int64_t>(column, INT_MAX))};
 }

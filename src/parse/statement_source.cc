@@ -40,4 +40,6 @@ const ScriptDirectives& StatementSource::directives() const {
 
 bool StatementSource::Next(Statement& out) { return impl_->splitter->Next(out); }
 
+SessionLexing StatementSource::session() const { return impl_->splitter->session(); }
+
 }  // namespace flyrun

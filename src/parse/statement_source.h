@@ -8,6 +8,7 @@
 
 #include "core/dialect.h"
 #include "core/issue.h"
+#include "core/session_lexing.h"
 #include "core/statement.h"
 
 namespace flyrun {
@@ -26,9 +27,11 @@ struct SplitOptions {
   /// Bytes read from the input at a time; memory use is about this plus the largest
   /// statement. Tests use tiny values to cut the input at every byte boundary.
   size_t chunk_size = 64 * 1024;
-  /// PostgreSQL server major version when known (0: unknown, treated as current).
-  /// `ALTER TYPE ... ADD VALUE` is flagged non-transactional only below 12.
-  int server_version = 0;
+  /// The session the statements run in: the server version (PostgreSQL:
+  /// `ALTER TYPE ... ADD VALUE` is flagged non-transactional only below 12; 0 is
+  /// unknown, treated as current) and the settings that decide how strings and
+  /// quotes are lexed. SET statements of the script change them as it goes.
+  SessionLexing session;
 };
 
 /// Script-level directives read from the first line of a script:
@@ -51,9 +54,15 @@ struct ScriptDirectives {
 ///   CREATE TRIGGER ... END. The last statement needs no delimiter.
 /// - `sql` has no delimiter, no blanks around it and no comments after its last
 ///   code; comments between statements belong to none, comments inside stay.
-///   MySQL /*! ... */ comments are code. Line breaks are LF whatever the file used.
+///   MySQL /*! ... */ comments are code. Line breaks are kept as written (CR LF
+///   inside a string literal is data); positions count CRLF and lone CR as one.
+/// - Strings follow the session's settings, which `options.session` gives at the
+///   start and the script's SET statements change: PostgreSQL
+///   standard_conforming_strings, MySQL sql_mode NO_BACKSLASH_ESCAPES and
+///   ANSI_QUOTES.
 /// - Empty statements, DELIMITER lines and pg_dump's \restrict lines yield nothing;
-///   other psql meta-commands are errors.
+///   psql's \g and \gx and the mysql client's \g and \G end a statement like ';';
+///   other psql meta-commands (\gset, \gexec...) are errors.
 /// - `${name}` is replaced in code, strings, quoted identifiers and dollar quotes,
 ///   never in comments or COPY data; values are not scanned again. Names match
 ///   exactly, else ignoring case.
@@ -75,6 +84,10 @@ class StatementSource {
 
   /// Yields the next statement; false at the end of the input.
   bool Next(Statement& out);
+
+  /// The session's settings as the statements yielded so far changed them
+  /// (options.session, then each SET that changes how strings are lexed).
+  SessionLexing session() const;
 
  private:
   struct Impl;

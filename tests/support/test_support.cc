@@ -255,4 +255,12 @@ SilentListener::~SilentListener() { close(fd_); }
 
 std::filesystem::path CorpusDir() { return FLYRUN_CORPUS_DIR; }
 
+bool TempDir::Migrates(const std::map<std::string, std::string>& scripts,
+                       const std::vector<std::string>& args) const {
+  for (const auto& [name, sql] : scripts) Write("sql/" + name, sql);
+  RunResult r = RunFlyrun(args, path_);
+  if (r.exit_code != 0) ADD_FAILURE() << "exit " << r.exit_code << "\n" << r.out << r.err;
+  return r.exit_code == 0;
+}
+
 }  // namespace flyrun::test

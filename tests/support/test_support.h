@@ -68,6 +68,10 @@ class TempDir {
   const std::filesystem::path& path() const { return path_; }
   /// Writes `content` to path()/relative, creating directories.
   std::filesystem::path Write(const std::string& relative, const std::string& content) const;
+  /// Writes each script (name -> text) under path()/sql and runs flyrun `args`
+  /// here: true when it exits 0, else a test failure showing its output.
+  bool Migrates(const std::map<std::string, std::string>& scripts,
+                const std::vector<std::string>& args) const;
 
  private:
   std::filesystem::path path_;

@@ -81,11 +81,16 @@ class MysqlDriver : public Driver {
   /// anyway: no extra round trip), USEs the history database when it exists,
   /// then runs init_sql.
   void Init(const ConnectionOptions& options) {
-    auto rows = session_->Query("SELECT CONNECTION_ID(), CURRENT_USER()");
-    if (rows.empty() || rows[0].size() < 2 || !rows[0][0])
+    auto rows = session_->Query(
+        "SELECT CONNECTION_ID(), CURRENT_USER(), @@SESSION.sql_mode, @@GLOBAL.sql_mode, "
+        "VERSION()");
+    if (rows.empty() || rows[0].size() < 5 || !rows[0][0])
       throw Error(ExitCode::kConnect, "the server did not tell its connection id");
     killer_ = std::make_unique<MysqlQueryKiller>(target_, std::stoull(*rows[0][0]));
     SetCurrentUser(rows[0][1].value_or(""));
+    lexing_.now = LexModesOfSqlMode(rows[0][2].value_or(""));
+    lexing_.reset = LexModesOfSqlMode(rows[0][3].value_or(""));
+    lexing_.server_version = MajorVersion(rows[0][4].value_or(""));
     in_database_ = !database_.empty() && database_ == target_.database;
     if (!database_.empty() && !in_database_) {
       try {
@@ -95,8 +100,11 @@ class MysqlDriver : public Driver {
         if (e.vendor_code != kBadDatabase) throw;  // EnsureHistoryTable creates it
       }
     }
+    // A SET sql_mode in init_sql is read back by Execute.
     if (!options.init_sql.empty()) RunInitSql(options.init_sql);
   }
+
+  SessionLexing session_lexing() const override { return lexing_; }
 
   Dialect dialect() const override { return Dialect::kMysql; }
   bool transactional_ddl() const override { return false; }
@@ -215,6 +223,7 @@ class MysqlDriver : public Driver {
       failed_commits_ = commits;
       throw;
     }
+    if (MayChangeSqlMode(statement.sql)) ReadSqlMode();
     if (in_tx_) {
       last_executed_ = statement.index;
       if (may_commit) {
@@ -369,6 +378,16 @@ class MysqlDriver : public Driver {
     }
   }
 
+  /// After a statement that may have set sql_mode: one round trip, only then.
+  void ReadSqlMode() {
+    try {
+      lexing_.now = LexModesOfSqlMode(session_->Scalar("SELECT @@SESSION.sql_mode").value_or(""));
+    } catch (const Error& e) {
+      // The statement itself succeeded; the next one will meet a dead connection.
+      spdlog::debug("could not read sql_mode back: {}", e.what());
+    }
+  }
+
   void SetCurrentUser(const std::string& current) {
     user_ = current.substr(0, current.rfind('@'));
     // An anonymous account matches any login name: record the login name.
@@ -469,6 +488,7 @@ class MysqlDriver : public Driver {
   bool failed_commits_ = false;  ///< the failed statement is one that commits implicitly
   bool ended_by_script_ = false;  ///< a COMMIT/ROLLBACK/BEGIN of the script ended the transaction
   bool rollback_incomplete_ = false;  ///< the last ROLLBACK warned that MyISAM/Aria changes stayed
+  SessionLexing lexing_;              ///< sql_mode as read at connect and after each SET naming it
 };
 
 }  // namespace

@@ -108,6 +108,18 @@ bool ImplicitlyCommits(std::string_view sql) {
   return true;
 }
 
+bool MayChangeSqlMode(std::string_view sql) {
+  auto words = LeadingWords(sql, 1);
+  if (words.empty() || words[0] != "SET") return false;
+  static constexpr std::string_view kName = "SQL_MODE";
+  for (size_t i = 0; i + kName.size() <= sql.size(); ++i) {
+    size_t k = 0;
+    while (k < kName.size() && (sql[i + k] & ~0x20) == kName[k]) ++k;
+    if (k == kName.size()) return true;
+  }
+  return false;
+}
+
 bool IsCall(std::string_view sql) {
   auto words = LeadingWords(sql, 1);
   return !words.empty() && words[0] == "CALL";

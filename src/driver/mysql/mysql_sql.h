@@ -28,6 +28,11 @@ bool IsCall(std::string_view sql);
 /// executable comments counting as code): it changes the session's database.
 bool SelectsDatabase(std::string_view sql);
 
+/// True when `sql` may change the session's sql_mode: a SET statement (its
+/// first keyword after comments, executable comments counting as code) that
+/// names sql_mode. The driver reads sql_mode again only after these.
+bool MayChangeSqlMode(std::string_view sql);
+
 /// The GET_LOCK name for a history table: "flyrun:<database>.<table>", or, when
 /// that exceeds the server's 64-character limit, "flyrun:" + a SHA-256 prefix of it.
 std::string LockName(std::string_view database, std::string_view table);

@@ -221,6 +221,8 @@ class PostgresDriver final : public Driver {
   bool SchemaIsEmpty() override;
   void Clean() override;
 
+  SessionLexing session_lexing() const override;
+
  private:
   bool SchemaExists();
   /// Puts back the role and search_path the session had after connecting, so
@@ -236,6 +238,7 @@ class PostgresDriver final : public Driver {
   std::string database_;
   std::string role_;
   std::string search_path_;
+  bool scs_reset_ = true;  ///< standard_conforming_strings' reset value (RESET goes back to it)
 };
 
 PostgresDriver::PostgresDriver(const ConnectionOptions& options) : table_(options.table) {
@@ -279,7 +282,9 @@ PostgresDriver::PostgresDriver(const ConnectionOptions& options) : table_(option
   }
   setup +=
       "SELECT current_user, current_database(), current_schema(), "
-      "current_setting('search_path'), current_setting('role')";
+      "current_setting('search_path'), current_setting('role'), "
+      "(SELECT reset_val FROM pg_catalog.pg_settings WHERE name = "
+      "'standard_conforming_strings')";
   pqxx::result r = s_->QueryText(setup);
   user_ = r[0][0].as<std::string>();
   database_ = r[0][1].as<std::string>();
@@ -293,7 +298,22 @@ PostgresDriver::PostgresDriver(const ConnectionOptions& options) : table_(option
   }
   search_path_ = r[0][3].as<std::string>();
   role_ = r[0][4].as<std::string>();
+  scs_reset_ = r[0][5].is_null() || r[0][5].as<std::string>() != "off";
   qualified_ = s_->conn.quote_name(schema_) + "." + s_->conn.quote_name(table_);
+}
+
+// libpq keeps the server's report of standard_conforming_strings (a
+// GUC_REPORT setting) current after every statement, a script's SET and a
+// rolled-back SET included: no round trip.
+SessionLexing PostgresDriver::session_lexing() const {
+  SessionLexing lexing;
+  lexing.reset.standard_conforming_strings = scs_reset_;
+  PGconn* conn = s_->raw();
+  if (!conn) return lexing;
+  lexing.server_version = PQserverVersion(conn) / 10000;
+  const char* scs = PQparameterStatus(conn, "standard_conforming_strings");
+  lexing.now.standard_conforming_strings = scs == nullptr || std::string_view(scs) != "off";
+  return lexing;
 }
 
 std::unique_ptr<LockGuard> PostgresDriver::Lock(std::chrono::milliseconds timeout) {

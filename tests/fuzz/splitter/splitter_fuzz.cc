@@ -100,7 +100,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.replace_placeholders = (control & 0x04) == 0;
   flyrun::Issues marker;
   if (control & 0x08) options.issues = &marker;
-  options.server_version = (control & 0x10) ? 11 : 0;
+  options.session.server_version = (control & 0x10) ? 11 : 0;
+  // The session's settings at connect: PostgreSQL standard_conforming_strings
+  // off, MySQL NO_BACKSLASH_ESCAPES and ANSI_QUOTES.
+  options.session.now.standard_conforming_strings = (control & 0x40) == 0;
+  options.session.now.no_backslash_escapes = (control & 0x40) != 0;
+  options.session.now.ansi_quotes = (control & 0x80) != 0;
   options.placeholders = {
       {"schema", "app"}, {"flyrun:user", "u"}, {"v", "${v};'"}, {"e", ""}, {"b", " \n"}};
   const bool read_copy = (control & 0x20) == 0;

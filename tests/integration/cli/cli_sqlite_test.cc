@@ -250,5 +250,17 @@ TEST_F(CliSqlite, InitSqlSwitchesForeignKeysOn) {
   EXPECT_EQ(Count("SELECT count(*) FROM child"), 4);
 }
 
+// A line break inside a literal is data: the file's CR LF is stored as CR LF
+// (it was rewritten to LF before the splitter kept line breaks as written).
+TEST_F(CliSqlite, CrlfInsideALiteralIsStoredAsWritten) {
+  dir.Write("sql/V1__crlf.sql",
+            "CREATE TABLE t (v TEXT);\r\nINSERT INTO t VALUES ('a\r\nb'), ('c\rd');\r\n");
+  auto r = Run({"migrate"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  SQLite::Database db(db_path());
+  EXPECT_EQ(db.execAndGet("SELECT group_concat(hex(v), ' ') FROM t").getString(),
+            "610D0A62 630D64");
+}
+
 }  // namespace
 }  // namespace flyrun::test

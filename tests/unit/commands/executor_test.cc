@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "commands/commands.h"
+#include "commands/context.h"
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "fake_driver.h"
@@ -315,6 +316,81 @@ TEST_F(Orchestration, RepairKeepsTheRowOfAMissingMigrationAndMarksItDeleted) {
   EXPECT_EQ(db.history[3].type, "DELETE");
   EXPECT_EQ(db.history[3].version.value_or(""), "2");
   EXPECT_EQ(Migrate(Context()), ExitCode::kSuccess) << error;
+}
+
+// The session's settings reach the splitter: every script of a connected run
+// is split with the driver's server version, standard_conforming_strings and
+// sql_mode, and a SET in one script holds in the next (tests/integration checks
+// that the real drivers report them).
+std::vector<std::string> Executed(const FakeDatabase& db) {
+  std::vector<std::string> executed;
+  for (const auto& entry : db.log) {
+    if (entry.rfind("EXEC ", 0) == 0) executed.push_back(entry.substr(5));
+  }
+  return executed;
+}
+
+TEST_F(Orchestration, SplitOptionsCarryTheDriversSession) {
+  db.dialect = Dialect::kPostgres;
+  db.lexing.server_version = 11;
+  db.lexing.now.standard_conforming_strings = false;
+  FakeDriver driver(db);
+  SplitOptions options = SplitOptionsFor(Config{}, driver);
+  EXPECT_EQ(options.dialect, Dialect::kPostgres);
+  EXPECT_EQ(options.session.server_version, 11);
+  EXPECT_FALSE(options.session.now.standard_conforming_strings);
+}
+
+TEST_F(Orchestration, ServerVersionDecidesAlterTypeAddValue) {
+  dir.Write("sql/V1__enum.sql", "ALTER TYPE mood ADD VALUE 'meh';\n");
+  db.dialect = Dialect::kPostgres;
+  db.lexing.server_version = 11;
+  EXPECT_EQ(Migrate(Context()), ExitCode::kValidation) << error;
+  EXPECT_NE((out.str() + error).find("ALTER TYPE ... ADD VALUE cannot run inside a transaction"),
+            std::string::npos)
+      << error;
+  db.lexing.server_version = 16;
+  EXPECT_EQ(Migrate(Context()), ExitCode::kSuccess) << error;
+}
+
+TEST_F(Orchestration, PostgresSessionWithoutStandardConformingStrings) {
+  dir.Write("sql/V1__data.sql", "INSERT INTO t VALUES ('a\\';b');\nSELECT 1;\n");
+  db.dialect = Dialect::kPostgres;
+  db.lexing.now.standard_conforming_strings = false;
+  ASSERT_EQ(Migrate(Context()), ExitCode::kSuccess) << error;
+  EXPECT_EQ(Executed(db),
+            (std::vector<std::string>{"INSERT INTO t VALUES ('a\\';b')", "SELECT 1"}));
+}
+
+TEST_F(Orchestration, MysqlNoBackslashEscapesAtConnect) {
+  dir.Write("sql/V1__data.sql", "INSERT INTO p VALUES ('C:\\'); CREATE TABLE x(id int);\n");
+  db.dialect = Dialect::kMysql;
+  db.lexing.now.no_backslash_escapes = true;
+  ASSERT_EQ(Migrate(Context()), ExitCode::kSuccess) << error;
+  EXPECT_EQ(Executed(db),
+            (std::vector<std::string>{"INSERT INTO p VALUES ('C:\\')", "CREATE TABLE x(id int)"}));
+}
+
+// The preflight check and the run both see V1's SET when they split V2.
+TEST_F(Orchestration, ASetInOneScriptHoldsInTheNext) {
+  dir.Write("sql/V1__mode.sql", "SET sql_mode = 'NO_BACKSLASH_ESCAPES';\n");
+  dir.Write("sql/V2__data.sql", "INSERT INTO p VALUES ('C:\\'); CREATE TABLE x(id int);\n");
+  db.dialect = Dialect::kMysql;
+  ASSERT_EQ(Migrate(Context()), ExitCode::kSuccess) << error;
+  EXPECT_EQ(Executed(db),
+            (std::vector<std::string>{"SET sql_mode = 'NO_BACKSLASH_ESCAPES'",
+                                      "INSERT INTO p VALUES ('C:\\')", "CREATE TABLE x(id int)"}));
+}
+
+TEST_F(Orchestration, DryRunCarriesASetIntoTheNextScript) {
+  dir.Write("sql/V1__mode.sql", "SET standard_conforming_strings = off;\n");
+  dir.Write("sql/V2__data.sql", "SELECT 'a\\';b';\n");
+  db.dialect = Dialect::kPostgres;
+  CommandContext ctx = Context();
+  ctx.dry_run = true;
+  ASSERT_EQ(Migrate(ctx), ExitCode::kSuccess) << error;
+  EXPECT_NE(out.str().find("SELECT 'a\\';b';\n"), std::string::npos) << out.str();
+  EXPECT_TRUE(db.lexing.now.standard_conforming_strings) << "a dry run changes no session";
 }
 
 }  // namespace

@@ -23,6 +23,12 @@ struct FakeDatabase {
   std::function<void(const Statement&)> before_execute;
   bool fail_history_insert = false;  ///< InsertHistory throws
   bool locked = false;
+  /// The dialect the driver claims, for how scripts are split (statements are
+  /// never parsed by the fake).
+  Dialect dialect = Dialect::kSqlite;
+  /// What session_lexing() reports. The fake keeps what scripts set
+  /// (ScriptLeftSession), as a server's session would.
+  SessionLexing lexing;
 
   /// The log entries of one kind, e.g. Count("BEGIN").
   int Count(const std::string& prefix) const;
@@ -37,7 +43,9 @@ class FakeDriver : public Driver {
  public:
   explicit FakeDriver(FakeDatabase& db) : db_(db) {}
 
-  Dialect dialect() const override { return Dialect::kSqlite; }
+  Dialect dialect() const override { return db_.dialect; }
+  SessionLexing session_lexing() const override { return db_.lexing; }
+  void ScriptLeftSession(const SessionLexing& session) override { db_.lexing.now = session.now; }
   bool transactional_ddl() const override { return db_.transactional_ddl; }
   std::string history_table_sql() const override { return "fake_history"; }
   std::unique_ptr<LockGuard> Lock(std::chrono::milliseconds timeout) override;

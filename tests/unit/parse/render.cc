@@ -93,7 +93,20 @@ SplitOptions GoldenOptions(Dialect dialect, const std::string& options_text) {
     std::string value = eq == std::string::npos ? "" : line.substr(eq + 1);
     if (key == "issues") o.issues = &marker;
     if (key == "replace" && value == "false") o.replace_placeholders = false;
-    if (key == "server_version") o.server_version = std::stoi(value);
+    if (key == "server_version") o.session.server_version = std::stoi(value);
+    // The session's settings at connect: they are also what RESET goes back to.
+    if (key == "standard_conforming_strings") {
+      o.session.now.standard_conforming_strings = value == "on";
+      o.session.reset.standard_conforming_strings = value == "on";
+    }
+    if (key == "no_backslash_escapes") {
+      o.session.now.no_backslash_escapes = value == "1";
+      o.session.reset.no_backslash_escapes = value == "1";
+    }
+    if (key == "ansi_quotes") {
+      o.session.now.ansi_quotes = value == "1";
+      o.session.reset.ansi_quotes = value == "1";
+    }
     if (key == "chunk_size") o.chunk_size = std::stoul(value);
   }
   return o;

@@ -39,7 +39,8 @@ std::string Render(const std::string& input, const std::string& name, SplitOptio
 
 /// Options for a golden case: dialect from its directory, fixed placeholders, and
 /// key=value lines from an optional <case>.options file (issues, replace=false,
-/// server_version=N, chunk_size=N).
+/// server_version=N, chunk_size=N, standard_conforming_strings=on|off,
+/// no_backslash_escapes=0|1, ansi_quotes=0|1).
 SplitOptions GoldenOptions(Dialect dialect, const std::string& options_text);
 
 /// Every *.sql file under tests/data/parse/<dialect dir>, sorted.

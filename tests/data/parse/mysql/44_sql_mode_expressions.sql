@@ -1,0 +1,16 @@
+/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO,NO_BACKSLASH_ESCAPES' */;
+SELECT 'C:\';
+/*!40101 SET SQL_MODE=@OLD_SQL_MODE */;
+SELECT 'a\';b';
+SET sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES');
+SELECT "ident\" FROM t;
+SET sql_mode = REPLACE(@@sql_mode, 'ANSI_QUOTES', '');
+SELECT "str\";";
+SET sql_mode = (SELECT CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES'));
+SELECT 'D:\';
+SET sql_mode = DEFAULT;
+SELECT 'e\';f';
+SET sql_mode = 1048576;
+SELECT 'G:\';
+SET sql_mode = @unknown;
+SELECT 'H:\';
