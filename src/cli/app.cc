@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#include <cctype>
 
 #include <CLI/CLI.hpp>
 #include <functional>
@@ -98,6 +99,25 @@ ConfigInputs InputsOf(const Globals& g) {
   return in;
 }
 
+/// `e` as its first line: "error: message", or in compiler style
+/// "file:line:column: error: message" when it points into a file, so that
+/// terminals, editors and grep jump to it like to validate's problems.
+std::string ErrorLine(const Error& e) {
+  std::string what = e.what();
+  if (e.file.empty()) return "error: " + what;
+  // Messages that start with their location ("file:line: ...") give it once.
+  if (what.rfind(e.file, 0) == 0) {
+    size_t p = e.file.size();
+    for (int part = 0; part < 2 && p + 1 < what.size() && what[p] == ':' &&
+                       std::isdigit(static_cast<unsigned char>(what[p + 1]));
+         ++part) {
+      for (++p; p < what.size() && std::isdigit(static_cast<unsigned char>(what[p]));) ++p;
+    }
+    if (what.compare(p, 2, ": ") == 0) what.erase(0, p + 2);
+  }
+  return Location(e.file, e.line, e.column) + ": error: " + what;
+}
+
 // std::cerr and std::cout scrub the secrets (see RunApp).
 void PrintError(const Error& e, bool json) {
   if (json) {  // one JSON object, like every other stderr line in this mode
@@ -107,7 +127,7 @@ void PrintError(const Error& e, bool json) {
     std::cerr << j.dump() << '\n';
     return;
   }
-  std::cerr << "error: " << e.what() << '\n';
+  std::cerr << ErrorLine(e) << '\n';
   if (!e.detail.empty()) {
     const std::string& detail = e.detail;
     size_t start = 0;

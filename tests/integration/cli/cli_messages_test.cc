@@ -468,5 +468,19 @@ TEST_F(CliMessages, AFirstMigrateOverExistingObjectsHintsAtBaseline) {
   EXPECT_TRUE(Has(r.err, "baseline_on_migrate")) << Show(r);
 }
 
+// An error that points into a file starts with its location, as validate's
+// problems and compilers' errors do: terminals, editors and grep jump to it.
+TEST_F(CliMessages, AnErrorInAScriptStartsWithFileLineColumn) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n  SELECT * FROM nope;\n");
+  auto r = Run({"migrate"});
+  EXPECT_EQ(r.exit_code, 1) << Show(r);
+  EXPECT_EQ(r.err.rfind("sql/V1__a.sql:2:3: error: no such table: nope\n", 0), 0u) << Show(r);
+
+  dir.Write("flyrun.yaml", "locations: sql\nbogus: 1\n");
+  auto c = Run({"info"});
+  EXPECT_EQ(c.exit_code, 2) << Show(c);
+  EXPECT_EQ(c.err.rfind("flyrun.yaml:2: error: unknown key 'bogus'", 0), 0u) << Show(c);
+}
+
 }  // namespace
 }  // namespace flyrun::test
