@@ -42,10 +42,10 @@ LoadedMigrations LoadMigrations(const Config& config) {
 LoadedMigrations LoadMigrationsOrRefuse(const CommandContext& ctx) {
   LoadedMigrations loaded = LoadMigrations(ctx.config);
   if (!loaded.issues.empty()) {
-    PrintIssues(ctx, loaded.issues);
-    throw Error(ExitCode::kValidation,
-                std::to_string(loaded.issues.size()) + " problem(s) with the migration files",
-                "fix the files named above; `flyrun validate` lists them too");
+    RefuseWith(ctx, loaded.issues,
+               Error(ExitCode::kValidation,
+                     std::to_string(loaded.issues.size()) + " problem(s) with the migration files",
+                     "fix the files named above; `flyrun validate` lists them too"));
   }
   return loaded;
 }
@@ -59,12 +59,20 @@ void RefuseUnusableHistory(const CommandContext& ctx, const Plan& plan) {
               std::to_string(issues.size()) +
                   " history row(s) that flyrun cannot read; refusing to change the database",
               "fix or delete the rows named above; `flyrun validate` lists them too");
-  // JSON output keeps stdout one document: the rows travel in the error.
-  if (ctx.output == OutputFormat::kJson) {
-    for (const Issue& i : issues) error.detail += (error.detail.empty() ? "" : "\n") + IssueLine(i);
-  } else {
+  RefuseWith(ctx, issues, std::move(error));
+}
+
+void RefuseWith(const CommandContext& ctx, const Issues& issues, Error error) {
+  if (ctx.output != OutputFormat::kJson) {
     PrintIssues(ctx, issues);
+    throw error;
   }
+  nlohmann::json list = nlohmann::json::array();
+  for (const Issue& i : issues) {
+    list.push_back(IssueJson(i));
+    error.detail += (error.detail.empty() ? "" : "\n") + IssueLine(i);
+  }
+  ctx.partial_result["issues"] = std::move(list);
   throw error;
 }
 

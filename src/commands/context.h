@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "core/error.h"
 #include "core/issue.h"
 #include "driver/driver.h"
 #include "history/reconcile.h"
@@ -95,5 +96,10 @@ void RefuseMissingTarget(const Plan& plan, const ReconcileOptions& options);
 
 /// Prints issues in the chosen format; text goes grouped by file.
 void PrintIssues(const CommandContext& ctx, const Issues& issues);
+
+/// A command refusing to go on because of `issues`: prints them (text) or, with
+/// --output json, puts them in the error document (`issues`, and one line each
+/// in the error's detail) so stdout stays one document. Throws `error`.
+[[noreturn]] void RefuseWith(const CommandContext& ctx, const Issues& issues, Error error);
 
 }  // namespace flyrun

@@ -76,10 +76,10 @@ ExitCode RunMigrate(const CommandContext& ctx) {
                     (f.version ? *f.version : f.description) + "`");
   }
   if (config.validate_on_migrate && !plan.issues.empty()) {
-    PrintIssues(ctx, plan.issues);
-    throw Error(ExitCode::kValidation,
-                "validation failed: " + std::to_string(plan.issues.size()) + " problem(s)",
-                "fix them, or see `flyrun validate` and `flyrun repair`");
+    RefuseWith(ctx, plan.issues,
+               Error(ExitCode::kValidation,
+                     "validation failed: " + std::to_string(plan.issues.size()) + " problem(s)",
+                     "fix them, or see `flyrun validate` and `flyrun repair`"));
   }
   PreflightOrRefuse(ctx, *driver, plan.pending, loaded.migrations, true);
   // A first migrate over objects flyrun did not create: when the migrations

@@ -65,23 +65,12 @@ void PreflightOrRefuse(const CommandContext& ctx, Driver& driver,
     return;
   }
   size_t errors = 0;
-  std::string detail;
-  for (const Issue& i : issues) {
-    errors += i.severity == Severity::kError;
-    if (!detail.empty()) detail += '\n';
-    detail += IssueLine(i);
-  }
-  Error error(ExitCode::kValidation,
-              "validation failed: " + std::to_string(errors) +
-                  " problem(s) in the scripts to run; nothing was applied",
-              "fix the files named above (`flyrun validate` lists them too)");
-  // JSON output keeps stdout one document: the problems travel in the error.
-  if (ctx.output == OutputFormat::kJson) {
-    error.detail = detail;
-  } else {
-    PrintIssues(ctx, issues);
-  }
-  throw error;
+  for (const Issue& i : issues) errors += i.severity == Severity::kError;
+  RefuseWith(ctx, issues,
+             Error(ExitCode::kValidation,
+                   "validation failed: " + std::to_string(errors) +
+                       " problem(s) in the scripts to run; nothing was applied",
+                   "fix the files named above (`flyrun validate` lists them too)"));
 }
 
 }  // namespace flyrun

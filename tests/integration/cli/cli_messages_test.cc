@@ -482,5 +482,27 @@ TEST_F(CliMessages, AnErrorInAScriptStartsWithFileLineColumn) {
   EXPECT_EQ(c.err.rfind("flyrun.yaml:2: error: unknown key 'bogus'", 0), 0u) << Show(c);
 }
 
+// A migrate that refuses because of problems keeps stdout one JSON document:
+// the problems travel in it instead of as text lines before it.
+TEST_F(CliMessages, AMigrateRefusingOverProblemsIsOneJsonDocument) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  dir.Write("sql/V1__b.sql", "CREATE TABLE b (id INT);\n");  // a duplicate version
+  auto scan = Run({"--output", "json", "migrate"});
+  EXPECT_EQ(scan.exit_code, 3) << Show(scan);
+  nlohmann::json doc;
+  ASSERT_NO_THROW(doc = nlohmann::json::parse(scan.out)) << Show(scan);
+  EXPECT_EQ(doc["success"], false);
+  ASSERT_TRUE(doc["issues"].is_array()) << doc.dump(2);
+  EXPECT_FALSE(doc["issues"].empty()) << doc.dump(2);
+
+  std::filesystem::remove(dir.path() / "sql/V1__b.sql");
+  dir.Write("sql/V2__c.sql", "INSERT INTO a VALUES ('x);\n");  // unterminated
+  auto pre = Run({"--output", "json", "migrate"});
+  EXPECT_EQ(pre.exit_code, 3) << Show(pre);
+  ASSERT_NO_THROW(doc = nlohmann::json::parse(pre.out)) << Show(pre);
+  ASSERT_TRUE(doc["issues"].is_array()) << doc.dump(2);
+  EXPECT_EQ(doc["issues"][0]["code"], "unterminated") << doc.dump(2);
+}
+
 }  // namespace
 }  // namespace flyrun::test
