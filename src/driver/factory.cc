@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "core/dialect_names.h"
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "driver/sqlite/sqlite_driver.h"
@@ -61,9 +62,7 @@ std::string SecondsText(std::chrono::milliseconds ms) {
 
 Dialect DialectOfUrl(const std::string& url) {
   std::string scheme = SchemeOf(url);
-  if (scheme == "sqlite") return Dialect::kSqlite;
-  if (scheme == "postgresql" || scheme == "postgres") return Dialect::kPostgres;
-  if (scheme == "mysql" || scheme == "mariadb") return Dialect::kMysql;
+  if (auto dialect = DialectNamed(scheme)) return *dialect;
   throw UsageError("unsupported database URL scheme '" + scheme + "'",
                    "use postgresql://, postgres://, mysql://, mariadb:// or sqlite: URLs");
 }
