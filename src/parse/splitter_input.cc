@@ -52,8 +52,9 @@ bool Splitter::Fill() {
     }
     // Line breaks stay as written: inside a string literal they are data, and
     // positions count CRLF and lone CR as one break (CountBreaks).
-    if (!nul_seen_) FindNul(end_, n);
+    // CRs first: FindNul counts lines up to the NUL, and a CR before it breaks one.
     if (!cr_seen_) cr_seen_ = std::memchr(dst, '\r', n) != nullptr;
+    if (!nul_seen_) FindNul(end_, n);
     end_ += n;
     return true;
   }
