@@ -35,7 +35,13 @@ bool ParseTrees(const std::string& sql, std::vector<json>& out, std::string& err
     error = result.error->message;
     return false;
   }
-  json tree = json::parse(result.parse_tree);
+  // Bytes that are not UTF-8 reach the tree's JSON as they are: such a script
+  // says nothing about boundaries (a UTF-8 database refuses it anyway).
+  json tree = json::parse(result.parse_tree, nullptr, /*allow_exceptions=*/false);
+  if (tree.is_discarded()) {
+    error = "the parse tree is not valid JSON (bytes that are not UTF-8?)";
+    return false;
+  }
   for (auto& stmt : tree["stmts"]) {
     DropPositions(stmt);
     out.push_back(std::move(stmt));

@@ -82,6 +82,10 @@ TEST(PgDifferential, AWrongBoundaryIsReported) {
   EXPECT_EQ(same.difference, "");
   // Not comparable: PostgreSQL rejects it, so it says nothing about boundaries.
   EXPECT_FALSE(ComparePostgresBoundaries("SELEC 1;").comparable);
+  // Not UTF-8: libpg_query copies the byte into its JSON; nothing to compare.
+  EXPECT_FALSE(ComparePostgresBoundaries("SELECT 'a\xC1"
+                                         "b';")
+                   .comparable);
 
   const std::string script = "SELECT 1; SELECT 'a;b'; SELECT 3";
   EXPECT_EQ(CompareWithParser(script, {"SELECT 1", "SELECT 'a;b'", "SELECT 3"}).difference, "");
