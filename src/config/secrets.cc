@@ -1,6 +1,7 @@
 #include "config/secrets.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <functional>
 #include <mutex>
@@ -15,6 +16,9 @@ constexpr std::string_view kMask = "***";
 struct Registry {
   std::mutex mutex;
   std::vector<std::string> spellings;  ///< longest first
+  /// Whether `spellings` is non-empty, read without the lock: output passes
+  /// straight through until the first secret is registered.
+  std::atomic<bool> any{false};
 };
 
 Registry& TheRegistry() {
@@ -188,6 +192,7 @@ void AddSecret(std::string_view password) {
   }
   std::stable_sort(registry.spellings.begin(), registry.spellings.end(),
                    [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  registry.any = !registry.spellings.empty();
 }
 
 void AddUrlSecrets(std::string_view url) {
@@ -227,6 +232,7 @@ void ClearSecrets() {
   auto& registry = TheRegistry();
   std::lock_guard<std::mutex> lock(registry.mutex);
   registry.spellings.clear();
+  registry.any = false;
 }
 
 std::string Scrub(std::string text) {
@@ -325,6 +331,14 @@ int SecretFilter::sync() {
 }
 
 void SecretFilter::Process(bool final) {
+  // Nothing to look for (no password configured, or none yet): the text
+  // passes as it is. Secrets registered later are still found in JSON, whose
+  // escaped spelling is registered too, even if a string is half written.
+  if (!TheRegistry().any && held_.empty() && string_.empty()) {
+    sink_->sputn(pending_.data(), static_cast<std::streamsize>(pending_.size()));
+    pending_.clear();
+    return;
+  }
   std::string out;
   if (json_) {
     ProcessJson(final, out);

@@ -121,6 +121,24 @@ TEST_F(Secrets, TheFilterPassesTextOnAsSoonAsNoSecretCanBeCompleting) {
   EXPECT_EQ(sink.str(), "progress ***!");
 }
 
+// Without a password nothing is held back; a password registered while the
+// filter is in place (config is read after it is installed) is scrubbed from
+// then on, also from a JSON string that began before it.
+TEST_F(Secrets, TheFilterStartsScrubbingWhenTheFirstSecretIsRegistered) {
+  for (bool json : {false, true}) {
+    ClearSecrets();
+    std::ostringstream sink;
+    SecretFilter filter(sink.rdbuf(), json);
+    std::ostream out(&filter);
+    out << R"({"sql": "SELECT 's3c)" << std::flush;
+    EXPECT_EQ(sink.str(), R"({"sql": "SELECT 's3c)") << json;
+    AddSecret("s3cret-value");
+    out << R"(ret-value'", "x": "s3cret-value"})" << std::flush;
+    filter.Finish();
+    EXPECT_EQ(sink.str(), R"({"sql": "SELECT 's3cret-value'", "x": "***"})") << json;
+  }
+}
+
 TEST_F(Secrets, JsonStringsAreScrubbedDecodedAndStayValid) {
   AddSecret("Pa\"ss\\word");
   EXPECT_EQ(Filtered({R"({"a":"x\\","b":"say Pa\"ss\\word now"})", "\n"}, true),
