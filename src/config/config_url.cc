@@ -9,6 +9,7 @@
 
 #include "config/config_internal.h"
 #include "config/secrets.h"
+#include "core/dialect_names.h"
 #include "core/error.h"
 
 namespace flyrun::config_internal {
@@ -30,7 +31,8 @@ constexpr char kPortHint[] =
 }
 
 bool IsServerScheme(const std::string& scheme) {
-  return scheme == "postgresql" || scheme == "postgres" || scheme == "mysql" || scheme == "mariadb";
+  auto dialect = DialectNamed(scheme);
+  return dialect && *dialect != Dialect::kSqlite;
 }
 
 void CheckPort(const RawValue& raw, std::string_view port) {
