@@ -253,7 +253,11 @@ SilentListener::SilentListener() {
 
 SilentListener::~SilentListener() { close(fd_); }
 
-std::filesystem::path CorpusDir() { return FLYRUN_CORPUS_DIR; }
+std::filesystem::path CorpusDir() {
+  std::string overridden = EnvOr("FLYRUN_CORPUS_DIR");
+  return overridden.empty() ? std::filesystem::path(FLYRUN_CORPUS_DIR)
+                            : std::filesystem::path(overridden);
+}
 
 bool TempDir::Migrates(const std::map<std::string, std::string>& scripts,
                        const std::vector<std::string>& args) const {

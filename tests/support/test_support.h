@@ -113,7 +113,8 @@ class SilentListener {
 std::string EnvOr(const char* name, const std::string& fallback = {});
 
 /// The shared corpus of real-world SQL (CMake cache variable
-/// FLYRUN_CORPUS_DIR, by default ../shared/corpus beside the source tree).
+/// FLYRUN_CORPUS_DIR, by default ../shared/corpus beside the source tree; the
+/// environment variable of that name overrides it for one run).
 std::filesystem::path CorpusDir();
 
 }  // namespace flyrun::test
