@@ -52,6 +52,48 @@ struct Config {
   /// exec_keep_env does not keep.
   std::vector<std::string> exec_environment;
 
+  // Keys Flyway projects rely on (README, Coming from Flyway). Flyway's own
+  // names are in the key table; these are flyrun's.
+  /// The character encoding of the scripts (Flyway's `encoding`), per script
+  /// overridable by a `<script>.sql.conf` file.
+  std::string encoding = "UTF-8";
+  /// A script may mix statements that must run outside a transaction with
+  /// others (Flyway's `mixed`).
+  bool mixed = false;
+  /// Run each script in a transaction (Flyway's `executeInTransaction`).
+  bool execute_in_transaction = true;
+  std::string placeholder_prefix = "${";
+  std::string placeholder_suffix = "}";
+  std::string placeholder_separator = ":";
+  std::string sql_migration_prefix = "V";
+  std::string undo_sql_migration_prefix = "U";
+  std::string repeatable_sql_migration_prefix = "R";
+  std::string sql_migration_separator = "__";
+  std::vector<std::string> sql_migration_suffixes{".sql"};
+  /// Flyway's `schemas`: the first is the default schema; all are created
+  /// when missing while create_schemas is on.
+  std::vector<std::string> schemas;
+  bool create_schemas = true;
+  /// installed_by of new history rows; empty = the database user.
+  std::string installed_by;
+  /// Flyway's `ignoreMigrationPatterns` ("*:future", "repeatable:missing", ...).
+  std::vector<std::string> ignore_migration_patterns{"*:future"};
+  /// A badly named .sql file is an error (true) or skipped (false, Flyway's default).
+  std::optional<bool> validate_migration_naming;
+  /// The directory a `classpath:` location is resolved against; empty = such
+  /// locations are an error.
+  std::string classpath_root;
+  /// Flyway's `workingDirectory` (also ${flyway:workingDirectory}).
+  std::string working_directory;
+
+  /// The configuration came (partly) from Flyway's files, FLYWAY_* variables or
+  /// Flyway-style arguments: the history is kept in Flyway's format
+  /// (history/history_format.h) and Flyway's defaults apply.
+  bool flyway = false;
+  /// Flyway keys that were accepted but have no effect, with where each came
+  /// from ("flyway.licenseKey in flyway.conf:3"), for one notice.
+  std::vector<std::string> ignored_flyway_keys;
+
   std::string config_file;  ///< the file that was read, empty when none
   std::string env_name;     ///< the selected environment block, empty when none
 };
@@ -63,6 +105,10 @@ struct ConfigInputs {
   std::vector<std::string> placeholder_flags;  ///< "--placeholder name=value", in order
   std::string config_file;                     ///< --config, empty when not given
   std::string env_name;                        ///< --env, empty when not given
+  /// Flyway-style arguments in the order given, by Flyway's key name without
+  /// the `flyway.` prefix: {"url", "jdbc:..."}, {"placeholders.tenant", "acme"},
+  /// {"configFiles", "a.conf,b.conf"}, {"workingDirectory", "/app"}.
+  std::vector<std::pair<std::string, std::string>> flyway_args;
 };
 
 using Environment = std::map<std::string, std::string>;

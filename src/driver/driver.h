@@ -10,6 +10,7 @@
 #include "core/session_lexing.h"
 #include "core/statement.h"
 #include "history/applied_migration.h"
+#include "history/history_format.h"
 
 namespace flyrun {
 
@@ -31,6 +32,9 @@ struct ConnectionOptions {
   /// only read (info, validate) say that it does not exist instead, so that a
   /// mistyped path does not leave an empty database behind.
   bool create_database = true;
+  /// The history table's format: its definition, checksum column and the
+  /// locks taken (Flyway's format also takes Flyway's lock).
+  HistoryFormat history_format = HistoryFormat::kFlyrun;
 };
 
 /// Held migration lock; releases on destruction. Destructors never throw.
