@@ -21,6 +21,14 @@ struct ResolvedMigration {
   std::filesystem::path path;      ///< path to open (location / script)
   std::string event;               ///< kCallback only: "beforeMigrate", "afterEachMigrate", ...
   std::string checksum;            ///< filled by the caller (scan does not read files)
+  /// The version as the file name writes it, '_' shown as '.' ("5.0.2014.08.08"):
+  /// what Flyway stores in the history's version column.
+  std::string version_text;
+  /// Settings of a `<script>.sql.conf` file beside the script (Flyway's
+  /// per-script configuration); unset = the configuration's value.
+  std::optional<bool> execute_in_transaction;
+  std::optional<std::string> encoding;
+  std::optional<bool> placeholder_replacement;
 };
 
 }  // namespace flyrun

@@ -124,6 +124,9 @@ NameParse ParseVersioned(char prefix, std::string_view rest) {
   ResolvedMigration m;
   m.kind = prefix == 'V' ? MigrationKind::kVersioned : MigrationKind::kUndo;
   m.version = std::move(version);
+  m.version_text = std::string(version_text);
+  for (char& c : m.version_text)
+    if (c == '_') c = '.';
   m.description = Describe(description);
   return NameParse{NameParse::Outcome::kMigration, std::move(m), {}};
 }
