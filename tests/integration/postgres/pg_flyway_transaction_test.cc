@@ -70,7 +70,7 @@ TEST_F(PgFlywayTransaction, ConcurrentlyWithoutDirectiveFailsInAFlyrunProject) {
   dir_.Write("sql/V2__index.sql", kConcurrently);
   RunResult r = RunAgainst(db_->url(), dir_, {"migrate"});
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_TRUE(Contains(r.err, "flyrun:transaction=false")) << r.err;
+  EXPECT_TRUE(Contains(r.out + r.err, "flyrun:transaction=false")) << r.out << r.err;
   EXPECT_EQ(IndexValid(), "");
 }
 
@@ -113,8 +113,8 @@ TEST_F(PgFlywayTransaction, BadScriptConfigIsReportedWithFileAndLine) {
   dir_.Write("sql/V2__index.sql.conf", "executeInTransaction=false\nshouldExecute=true\n");
   RunResult r = RunAgainst(db_->url(), dir_, {"migrate"});
   EXPECT_EQ(r.exit_code, 3) << r.err;
-  EXPECT_TRUE(Contains(r.err, "V2__index.sql.conf:2")) << r.err;
-  EXPECT_TRUE(Contains(r.err, "shouldExecute")) << r.err;
+  EXPECT_TRUE(Contains(r.out, "V2__index.sql.conf:2")) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "shouldExecute")) << r.out;
 }
 
 /// jdbc:postgresql://host:port/db?user=..&password=.. from postgresql://user:pw@host:port/db.
@@ -146,7 +146,7 @@ TEST_F(PgFlywayTransaction, BinaryWithFlywayConf) {
              "CREATE INDEX CONCURRENTLY scan_other_idx ON scan_other (id);\n");
   RunResult mixed = RunFlyrun({"migrate"}, dir_.path());
   EXPECT_NE(mixed.exit_code, 0);
-  EXPECT_TRUE(Contains(mixed.err, "V3__mixed.sql")) << mixed.err;
+  EXPECT_TRUE(Contains(mixed.out + mixed.err, "V3__mixed.sql")) << mixed.out << mixed.err;
   RunResult allowed = RunFlyrun({"-mixed=true", "migrate"}, dir_.path());
   EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
 }
