@@ -28,8 +28,25 @@ std::string PlaceholderFingerprint(const Config& config) {
 
 }  // namespace
 
+ScanOptions ScanOptionsFor(const Config& config) {
+  ScanOptions o;
+  o.locations = config.locations;
+  o.naming.versioned_prefix = config.sql_migration_prefix;
+  o.naming.undo_prefix = config.undo_sql_migration_prefix;
+  o.naming.repeatable_prefix = config.repeatable_sql_migration_prefix;
+  o.naming.separator = config.sql_migration_separator;
+  o.naming.suffixes = config.sql_migration_suffixes;
+  o.report_malformed = config.validate_migration_naming.value_or(!config.flyway);
+  o.classpath_root = config.classpath_root;
+  o.placeholder_replacement = config.placeholder_replacement;
+  o.placeholders = config.placeholders;
+  o.placeholder_prefix = config.placeholder_prefix;
+  o.placeholder_suffix = config.placeholder_suffix;
+  return o;
+}
+
 LoadedMigrations LoadMigrations(const Config& config) {
-  ScanResult scan = ScanLocations(config.locations);
+  ScanResult scan = ScanLocations(ScanOptionsFor(config));
   LoadedMigrations loaded{std::move(scan.migrations), std::move(scan.issues)};
   std::string fingerprint = PlaceholderFingerprint(config);
   for (auto& m : loaded.migrations) {
@@ -165,6 +182,19 @@ SplitOptions SplitOptionsFor(const Config& config, const Driver& driver) {
 ReconcileOptions ReconcileOptionsFor(const Config& config) {
   ReconcileOptions o;
   o.out_of_order = config.out_of_order;
+  // The default, *:future, is flyrun's own rule, so the patterns always apply.
+  o.ignore_patterns.clear();
+  for (const std::string& text : config.ignore_migration_patterns) {
+    if (text.empty()) continue;
+    auto pattern = ParseIgnorePattern(text);
+    if (!pattern) {
+      throw UsageError("ignore_migration_patterns: '" + text + "' is not a pattern",
+                       "write type:state with type versioned, repeatable or *, and state "
+                       "missing, pending, ignored, future or * (e.g. *:future, "
+                       "repeatable:missing)");
+    }
+    o.ignore_patterns.push_back(*pattern);
+  }
   std::string target = config.target;
   if (target == "current") {
     o.target_current = true;

@@ -16,6 +16,7 @@
 #include "history/reconcile.h"
 #include "parse/statement_source.h"
 #include "scan/migration.h"
+#include "scan/scanner.h"
 
 namespace flyrun {
 
@@ -50,6 +51,11 @@ struct LoadedMigrations {
   Issues issues;
 };
 LoadedMigrations LoadMigrations(const Config& config);
+
+/// The scanner's options from the configuration: locations, naming keys,
+/// classpath_root, and whether a badly named file is an error
+/// (validate_migration_naming; unset = yes, but no in a Flyway project).
+ScanOptions ScanOptionsFor(const Config& config);
 
 /// LoadMigrations for commands that change the database: any scan problem is
 /// printed and ends the command (Error(kValidation)) before it connects.

@@ -45,7 +45,7 @@ void CheckScripts(const CommandContext& ctx, const SplitOptions& base,
   for (const auto& m : migrations) {
     SplitOptions opts = base;
     opts.placeholders = PlaceholdersFor(ctx.config, "user", "database", m.script);
-    CheckScript(m, std::move(opts), issues);
+    CheckScript(m, std::move(opts), issues, TransactionRules::Of(ctx.config));
   }
 }
 
