@@ -257,11 +257,13 @@ RunResult InfoJson(const Invocation& inv) {
 
 std::string Normalise(const RealworldSet& set, const std::string& text,
                       const std::string& db_name) {
+  std::vector<std::regex> masks;
+  for (const auto& m : set.masks) masks.emplace_back(m.pattern);
   std::string out;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
-    for (const auto& m : set.masks)
-      line = std::regex_replace(line, std::regex(m.pattern), m.replacement);
+    for (size_t i = 0; i < masks.size(); ++i)
+      line = std::regex_replace(line, masks[i], set.masks[i].replacement);
     if (!db_name.empty()) {
       for (size_t at = line.find(db_name); at != std::string::npos; at = line.find(db_name, at))
         line.replace(at, db_name.size(), "<db>");
