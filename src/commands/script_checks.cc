@@ -74,6 +74,11 @@ TransactionRules TransactionRules::Of(const Config& config) {
 }
 
 void TransactionVerdict::Note(const Statement& st) {
+  if (!st.transaction_control.empty() && !transaction_control_seen) {
+    transaction_control_seen = true;
+    transaction_control_what = st.transaction_control;
+    transaction_control_line = st.line;
+  }
   if (!st.non_transactional.empty()) {
     if (non_transactional_seen) return;
     non_transactional_seen = true;
@@ -109,7 +114,15 @@ TransactionDecision DecideFromStatements(const ResolvedMigration& m, const Trans
                                          const TransactionVerdict& verdict) {
   TransactionDecision d;
   d.by_statements = true;
-  if (!verdict.non_transactional_seen) return d;
+  if (!verdict.non_transactional_seen) {
+    if (verdict.transaction_control_seen) {
+      d.transactional = false;
+      d.why_not = verdict.transaction_control_what + " (line " +
+                  std::to_string(verdict.transaction_control_line) +
+                  "): the script manages its own transactions";
+    }
+    return d;
+  }
   std::string what = verdict.non_transactional_what + " (line " +
                      std::to_string(verdict.non_transactional_line) + ")";
   if (verdict.transactional_seen && !rules.mixed) {

@@ -26,14 +26,18 @@ struct TransactionRules {
 };
 
 /// The statements of a script as far as transactions go: the first that
-/// cannot run in a transaction and the first that can.
+/// cannot run in a transaction, the first that can, and the first that
+/// begins or ends a transaction itself (BEGIN, COMMIT, ROLLBACK...).
 struct TransactionVerdict {
   void Note(const Statement& st);
   bool non_transactional_seen = false;
   bool transactional_seen = false;
+  bool transaction_control_seen = false;
   std::string non_transactional_what;  ///< e.g. "CREATE INDEX CONCURRENTLY"
+  std::string transaction_control_what;  ///< e.g. "COMMIT"
   int non_transactional_line = 0;
   int transactional_line = 0;
+  int transaction_control_line = 0;
 };
 
 /// How a script runs, and why not in a transaction.
@@ -55,7 +59,11 @@ struct TransactionDecision {
 TransactionDecision DecideTransaction(const ResolvedMigration& m, const TransactionRules& rules,
                                       bool directive_transactional, bool& needs_statements);
 
-/// The rest of the decision once the statements are known: any statement
+/// The rest of the decision once the statements are known: a script that
+/// begins or ends transactions itself runs outside flyrun's, so that its own
+/// BEGIN ... COMMIT mean what they say (Flyway sends them inside its
+/// transaction, where the script's COMMIT ends it early: either way what
+/// follows is not covered); any statement
 /// that cannot run in a transaction takes the whole script out of one; mixed
 /// with others it is an error (Error(kValidation) naming the file and both
 /// statements' lines) unless rules.mixed.
