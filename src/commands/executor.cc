@@ -138,7 +138,9 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
   if (!driver.transactional_ddl()) outcome.committed_why = " (MySQL commits DDL implicitly)";
 
   AppliedMigration row;
-  if (m.version) row.version = m.version->str();
+  if (m.version)
+    row.version = HistoryVersion(driver.history_format(), m.version->str(), m.version_text);
+  row.installed_by = ctx.config.installed_by;
   row.description = m.description;
   row.type = run.type;
   row.script = m.script;
