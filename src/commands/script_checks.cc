@@ -168,6 +168,7 @@ SessionLexing CheckScript(const ResolvedMigration& m, SplitOptions options, Issu
   const std::string file = m.path.string();
   const char* first_line = "put `-- flyrun:transaction=false` on the first line of ";
   options.issues = &all_issues;
+  if (m.placeholder_replacement) options.replace_placeholders = *m.placeholder_replacement;
   // In a Flyway project the statements decide whether the script runs in a
   // transaction, so the checks that assume it does wait for the end.
   Issues deferred;

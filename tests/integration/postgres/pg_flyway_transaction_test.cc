@@ -117,21 +117,11 @@ TEST_F(PgFlywayTransaction, BadScriptConfigIsReportedWithFileAndLine) {
   EXPECT_TRUE(Contains(r.out, "shouldExecute")) << r.out;
 }
 
-/// jdbc:postgresql://host:port/db?user=..&password=.. from postgresql://user:pw@host:port/db.
-std::string JdbcUrl(const std::string& url) {
-  std::string rest = url.substr(url.find("://") + 3);
-  size_t at = rest.rfind('@');
-  std::string userinfo = rest.substr(0, at);
-  std::string hostpath = rest.substr(at + 1);
-  size_t colon = userinfo.find(':');
-  return "jdbc:postgresql://" + hostpath + "?user=" + userinfo.substr(0, colon) +
-         "&password=" + userinfo.substr(colon + 1);
-}
-
 // Needs the binary to read flyway.conf (Flyway's configuration files).
 TEST_F(PgFlywayTransaction, BinaryWithFlywayConf) {
-  dir_.Write("flyway.conf",
-             "flyway.url=" + JdbcUrl(db_->url()) + "\nflyway.locations=filesystem:sql\n");
+  // A URL flyrun reads as it is (JDBC URLs have tests of their own).
+  const std::string conf = "flyway.url=" + db_->url() + "\nflyway.locations=filesystem:sql\n";
+  dir_.Write("flyway.conf", conf);
   RunResult probe = RunFlyrun({"info"}, dir_.path());
   if (probe.exit_code == 2 && Contains(probe.err, "no database URL")) {
     GTEST_SKIP() << "this build does not read flyway.conf yet";
@@ -147,7 +137,8 @@ TEST_F(PgFlywayTransaction, BinaryWithFlywayConf) {
   RunResult mixed = RunFlyrun({"migrate"}, dir_.path());
   EXPECT_NE(mixed.exit_code, 0);
   EXPECT_TRUE(Contains(mixed.out + mixed.err, "V3__mixed.sql")) << mixed.out << mixed.err;
-  RunResult allowed = RunFlyrun({"-mixed=true", "migrate"}, dir_.path());
+  dir_.Write("flyway.conf", conf + "flyway.mixed=true\n");
+  RunResult allowed = RunFlyrun({"migrate"}, dir_.path());
   EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
 }
 
