@@ -360,7 +360,7 @@ Config LoadConfig(const ConfigInputs& inputs, const Environment& env) {
 }
 
 // Flyway's defaults where they differ from flyrun's (FLYWAY-FACTS 4).
-void ApplyFlywayDefaults(Config& config) {
+static void ApplyFlywayDefaults(Config& config) {
   config.flyway = true;
   config.table = "flyway_schema_history";
   config.baseline_description = "<< Flyway Baseline >>";
@@ -380,13 +380,17 @@ Config LoadConfig(const ConfigInputs& inputs, const Environment& env, const fs::
   }
   std::string named = NamedConfigFile(inputs, env);
   std::string flyway_file = IsFlywayFileName(named) ? named : std::string();
-  config_internal::FlywaySources flyway =
-      config_internal::ReadFlywaySources(inputs, env, cwd, flyway_file, config.config_file.empty());
+  std::string env_name = inputs.env_name.empty() ? Lookup(env, "FLYRUN_ENV") : inputs.env_name;
+  // Without a flyrun file, --env / FLYRUN_ENV picks flyway.toml's environment.
+  bool flyrun_file = !config.config_file.empty();
+  config_internal::FlywaySources flyway = config_internal::ReadFlywaySources(
+      inputs, env, cwd, flyway_file, !flyrun_file, flyrun_file ? std::string() : env_name);
   if (!flyway_file.empty()) config.config_file = flyway_file;
 
-  std::string env_name = inputs.env_name.empty() ? Lookup(env, "FLYRUN_ENV") : inputs.env_name;
   const Layer* env_block = nullptr;
-  if (!env_name.empty()) {
+  if (!env_name.empty() && !flyrun_file && flyway.any) {
+    config.env_name = env_name;
+  } else if (!env_name.empty()) {
     const char* source = inputs.env_name.empty() ? "FLYRUN_ENV" : "--env";
     if (config.config_file.empty()) {
       throw UsageError(

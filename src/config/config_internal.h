@@ -67,10 +67,12 @@ struct FlywaySources {
 
 /// Reads Flyway's sources. `named_file` is a .conf/.toml file named by
 /// --config or FLYRUN_CONFIG (empty when none); `discover` says whether the
-/// default places and FLYWAY_* variables are read (no flyrun config file).
+/// default places and FLYWAY_* variables are read (no flyrun config file);
+/// `environment` is flyrun's --env / FLYRUN_ENV, which picks the TOML
+/// environment ahead of Flyway's own choice (empty = Flyway's).
 FlywaySources ReadFlywaySources(const ConfigInputs& inputs, const Environment& env,
                                 const std::filesystem::path& cwd, const std::string& named_file,
-                                bool discover);
+                                bool discover, const std::string& environment);
 
 /// `text` without leading and trailing blanks and line breaks.
 std::string Trim(const std::string& text);

@@ -2,6 +2,7 @@
 // flyway.toml in Flyway's places, configFiles, FLYWAY_* variables and
 // Flyway-style arguments, translated to flyrun's keys through the key table.
 
+#include <spdlog/spdlog.h>
 #include <toml++/toml.h>
 #include <unistd.h>
 
@@ -307,7 +308,8 @@ struct FileToRead {
 }  // namespace
 
 FlywaySources ReadFlywaySources(const ConfigInputs& inputs, const Environment& env,
-                                const fs::path& cwd, const std::string& named_file, bool discover) {
+                                const fs::path& cwd, const std::string& named_file, bool discover,
+                                const std::string& environment) {
   FlywaySources out;
   Translator translator(out);
 
@@ -409,7 +411,7 @@ FlywaySources ReadFlywaySources(const ConfigInputs& inputs, const Environment& e
     Kind kind = named_kind ? *named_kind : (any_toml ? Kind::kToml : Kind::kConf);
     on_disk = kind == Kind::kToml ? toml : conf;
     if (kind == Kind::kToml && !conf.empty()) {
-      out.ignored.push_back("flyway.conf files (flyway.toml is read instead)");
+      spdlog::info("{} not read: flyway.toml is read instead", conf.front().display);
     }
   }
 
@@ -459,6 +461,7 @@ FlywaySources ReadFlywaySources(const ConfigInputs& inputs, const Environment& e
   }
 
   // [environments.NAME]: url, user, ... then its [environments.NAME.flyway].
+  if (!environment.empty()) environment_name = environment;
   std::string chosen = environment_name.empty() ? file_environment : environment_name;
   bool chosen_explicitly = !chosen.empty();
   if (chosen.empty()) chosen = "default";
@@ -472,11 +475,15 @@ FlywaySources ReadFlywaySources(const ConfigInputs& inputs, const Environment& e
       entries.push_back(std::move(e));
     }
     for (Entry& e : overrides[chosen]) entries.push_back(std::move(e));
-  } else if (chosen_explicitly && !environments.empty()) {
+  } else if (chosen_explicitly && (!environments.empty() || !out.files_read.empty())) {
     std::string names;
     for (const auto& [name, list] : environments) names += (names.empty() ? "" : ", ") + name;
-    throw UsageError("Flyway environment '" + chosen + "' is not defined; available: " + names,
-                     "set environment in [flyway] or -environment= to one of them");
+    throw UsageError(
+        "Flyway environment '" + chosen + "' is not defined; " +
+            (names.empty() ? "no [environments.NAME] table is" : "available: " + names),
+        "define [environments." + chosen +
+            "] in flyway.toml, or pick another with "
+            "environment in [flyway], -environment= or --env");
   }
 
   for (const Entry& e : entries) translator.Add(e, out.files);

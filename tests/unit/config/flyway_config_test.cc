@@ -187,6 +187,12 @@ TEST_F(FlywayConfig, TomlEnvironmentsUserTomlAndEnvExpansion) {
   EXPECT_EQ(c.table, "test_table");
   EXPECT_EQ(Scrub("pw s3cret-toml"), "pw ***");
 
+  inputs_.env_name = "default";  // flyrun's --env picks Flyway's environment
+  c = Load();
+  EXPECT_EQ(c.url, "sqlite:default.db");
+  EXPECT_EQ(c.env_name, "default");
+  inputs_.env_name.clear();
+
   inputs_.flyway_args = {{"environment", "prod"}};
   EXPECT_TRUE(Has(LoadError().what(), "prod"));
 }
