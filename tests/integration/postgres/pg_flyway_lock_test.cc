@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/error.h"
 #include "driver/common/flyway_lock.h"
@@ -202,6 +203,53 @@ TEST_F(PgFlywayLock, TwoFlyrunsOnAFlywayHistoryExcludeEachOther) {
   }
   guard.reset();
   EXPECT_TRUE(b->Lock(milliseconds(1000)));
+}
+
+// The binary as users run it: a history table that Flyway created makes
+// flyrun take Flyway's lock; it waits while Flyway holds it and goes on once
+// released, or gives up with exit 5 naming the lock.
+TEST_F(PgFlywayLock, FlyrunProcessWaitsForFlywayOnAFlywayHistoryTable) {
+  PgQuery(
+      db_->url(),
+      "CREATE TABLE public.flyway_schema_history (installed_rank INT NOT NULL, version "
+      "VARCHAR(50), description VARCHAR(200) NOT NULL, type VARCHAR(20) NOT NULL, script "
+      "VARCHAR(1000) NOT NULL, checksum INTEGER, installed_by VARCHAR(100) NOT NULL, installed_on "
+      "TIMESTAMP NOT NULL DEFAULT now(), execution_time INTEGER NOT NULL, success BOOLEAN NOT "
+      "NULL)");
+  TempDir dir;
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  std::vector<std::string> args{"--url", db_->url(), "--locations",
+                                "sql",   "--table",  "flyway_schema_history"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> all = args;
+    all.insert(all.end(), extra.begin(), extra.end());
+    return all;
+  };
+  auto rows = [&] { return db_->Query("SELECT count(*) FROM public.flyway_schema_history"); };
+
+  ForeignSession flyway(db_->url());
+  flyway.Query("SELECT pg_advisory_lock(" + std::to_string(kFlywayKey) + ")");
+  RunResult timed_out = RunFlyrun(with({"--lock-timeout", "1", "migrate"}), dir.path());
+  EXPECT_EQ(5, timed_out.exit_code) << timed_out.out << timed_out.err;
+  EXPECT_NE(std::string::npos, timed_out.err.find("Flyway's lock")) << timed_out.err;
+  EXPECT_NE(std::string::npos, timed_out.err.find("held by pid " + std::to_string(flyway.pid())))
+      << timed_out.err;
+  EXPECT_EQ("0", rows());
+
+  FlyrunProcess waiting(with({"migrate"}), dir.path());
+  // Seen polling for Flyway's key while holding its own lock, with no row written.
+  EXPECT_TRUE(PollUntil([&] {
+    return db_->Query(
+               "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+               "WHERE l.locktype = 'advisory' AND l.granted AND a.pid <> " +
+               std::to_string(flyway.pid()) +
+               " AND a.datname = current_database() AND "
+               "a.query LIKE '%pg_try_advisory_lock%'") == "1";
+  })) << waiting.err();
+  EXPECT_EQ("0", rows());
+  flyway.Query("SELECT pg_advisory_unlock(" + std::to_string(kFlywayKey) + ")");
+  EXPECT_EQ(0, waiting.Wait()) << waiting.err();
+  EXPECT_EQ("1", rows());
 }
 
 }  // namespace
