@@ -2,10 +2,15 @@
 # Measures flyrun against the database's own client on this machine, in the
 # same run (SPEC 9), and prints a Markdown table for the README.
 #
-#   scripts/bench.sh [sqlite|postgres|mariadb|all]   (default: all)
+#   scripts/bench.sh [sqlite|postgres|mariadb|all] [all|flyway-noop]   (default: all all)
+#
+# The second argument picks the workloads: `flyway-noop` measures only a no-op
+# `migrate` on a 1,000-row history in Flyway's format (start-up next to the
+# JVM's), without the data script.
 #
 # Environment: BENCH_MIGRATIONS (default 1000), BENCH_DATA_MB (size of the data
-# script, default 1024), BENCH_RUNS (hyperfine runs, default 10).
+# script, default 1024), BENCH_RUNS (hyperfine runs, default 10), BENCH_FLYRUN
+# (a flyrun binary to measure instead of building the release preset).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/lib/common.sh"
@@ -13,14 +18,23 @@ source "$root/scripts/lib/postgres.sh"
 source "$root/scripts/lib/mariadb.sh"
 
 which_dbs=${1:-all}
+which_cases=${2:-all}
+case $which_cases in
+  all | flyway-noop) ;;
+  *) echo "usage: $0 [sqlite|postgres|mariadb|all] [all|flyway-noop]" >&2; exit 2 ;;
+esac
 n=${BENCH_MIGRATIONS:-1000}
 data_mb=${BENCH_DATA_MB:-1024}
 runs=${BENCH_RUNS:-10}
 
 "$root/scripts/install-deps.sh" bench
-log "building flyrun (release)"
-build_preset release
-flyrun="$root/build/release/src/cli/flyrun"
+if [[ -n ${BENCH_FLYRUN:-} ]]; then
+  flyrun=$BENCH_FLYRUN
+else
+  log "building flyrun (release)"
+  build_preset release
+  flyrun="$root/build/release/src/cli/flyrun"
+fi
 
 export FLYRUN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/flyrun-bench.XXXXXX")
 cleanup() { pg_stop || true; mariadb_stop || true; rm -rf "$FLYRUN_TMP"; }
@@ -41,6 +55,7 @@ done > "$work/small-all.sql"
 
 data="$work/data"
 mkdir -p "$data"
+if [[ $which_cases == all ]]; then
 log "generating a ${data_mb} MB data script"
 python3 - "$data/V1__data.sql" "$data_mb" <<'PY'
 import sys
@@ -57,6 +72,7 @@ with open(path, "w") as f:
         size += len(stmt)
         i += 100
 PY
+fi
 
 secs() { python3 -c 'import sys,time; print(f"{time.time():.6f}")'; }
 # time_cmd VAR CMD...: wall seconds of one run into VAR
@@ -69,16 +85,80 @@ time_cmd() {
 # peak RSS (MB) of one run
 rss_cmd() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.1f", $1/1024}'; }
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
-hf_mean() { # hyperfine mean in ms
+hf_stat() { # hf_stat mean|median CMD: hyperfine statistic in ms
+  local stat=$1; shift
   hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/hf.json" "$@" >/dev/null 2>&1
-  python3 -c "import json; print(f\"{json.load(open('$work/hf.json'))['results'][0]['mean']*1000:.1f}\")"
+  python3 -c "import json; print(f\"{json.load(open('$work/hf.json'))['results'][0]['$stat']*1000:.1f}\")"
+}
+hf_mean() { hf_stat mean "$@"; }
+
+# flyway_history DIALECT: SQL that creates flyway_schema_history with Flyway's
+# definition (its column types, `<table>_pk`, `<table>_s_idx`) and one applied
+# row per file of $small, with Flyway's checksum of the file (CRC-32 of its
+# lines without their terminators, as a signed 32-bit integer).
+flyway_history() {
+  python3 - "$1" "$small" "$n" <<'PY'
+import sys, zlib
+dialect, small, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+t = {"sqlite": '"flyway_schema_history"', "postgres": '"flyway_schema_history"',
+     "mariadb": "`flyway_schema_history`"}[dialect]
+on = {"sqlite": "TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f','now'))",
+      "postgres": "TIMESTAMP NOT NULL DEFAULT now()",
+      "mariadb": "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP"}[dialect]
+success = {"sqlite": "BOOLEAN", "postgres": "BOOLEAN", "mariadb": "BOOL"}[dialect]
+pk_inline = {"sqlite": "PRIMARY KEY", "postgres": "", "mariadb": ""}[dialect]
+print(f"CREATE TABLE {t} (installed_rank INT NOT NULL {pk_inline}, version VARCHAR(50), "
+      "description VARCHAR(200) NOT NULL, type VARCHAR(20) NOT NULL, "
+      "script VARCHAR(1000) NOT NULL, checksum INT, installed_by VARCHAR(100) NOT NULL, "
+      f"installed_on {on}, execution_time INT NOT NULL, success {success} NOT NULL"
+      + (", CONSTRAINT `flyway_schema_history_pk` PRIMARY KEY (installed_rank)"
+         if dialect == "mariadb" else "") + ");")
+if dialect == "postgres":
+    print(f'ALTER TABLE {t} ADD CONSTRAINT "flyway_schema_history_pk" PRIMARY KEY (installed_rank);')
+print(f"CREATE INDEX flyway_schema_history_s_idx ON {t} (success);")
+print("BEGIN;")
+for i in range(1, n + 1):
+    script = f"V{i}__table_{i}.sql"
+    text = open(f"{small}/{script}", encoding="utf-8").read().lstrip("\ufeff")
+    crc = zlib.crc32(text.replace("\r\n", "").replace("\r", "").replace("\n", "").encode())
+    crc -= (1 << 32) if crc >= (1 << 31) else 0
+    print(f"INSERT INTO {t} (installed_rank, version, description, type, script, checksum, "
+          f"installed_by, execution_time, success) VALUES ({i}, '{i}', 'table {i}', 'SQL', "
+          f"'{script}', {crc}, 'bench', 1, {'1' if dialect == 'mariadb' else 'true'});")
+print("COMMIT;")
+PY
 }
 
 rows=()
 row() { rows+=("| $1 | $2 | $3 | $4 | $5 |"); }
 
+# bench_flyway_noop DB DIALECT URL CLIENT CLIENT_NOOP RESET: start-up of a
+# migrate with nothing to do on a Flyway history of $n rows (Flyway's JVM
+# start-up alone is about 1-3 s before any work), median of $runs runs.
+bench_flyway_noop() {
+  local db=$1 dialect=$2 url=$3 client=$4 client_noop=$5 reset=$6
+  log "$db: no-op migrate, Flyway history of $n rows"
+  eval "$reset"
+  flyway_history "$dialect" > "$work/flyway-history.sql"
+  bash -c "$client < '$work/flyway-history.sql'" >/dev/null
+  local fly=("$flyrun" migrate --url "$url" --locations "$small" --table flyway_schema_history -q)
+  if ! "${fly[@]}" >"$work/flyway-noop.out" 2>&1; then
+    log "$db: flyrun failed on the Flyway history: $(head -c 300 "$work/flyway-noop.out")"
+    row "$db" "no-op \`migrate\`, Flyway history of $n rows" "—" "fails" "—"
+    return 0
+  fi
+  local c_noop f_noop
+  c_noop=$(hf_stat median "$client_noop")
+  f_noop=$(hf_stat median "${fly[*]}")
+  row "$db" "no-op \`migrate\`, Flyway history of $n rows (median)" "${c_noop} ms (connect + 1 query)" "${f_noop} ms" "$(ratio "$f_noop" "$c_noop")× (Flyway: JVM start-up alone 1–3 s)"
+}
+
 bench_db() {
   local db=$1 url=$2 client_small=$3 client_data=$4 client_noop=$5 reset=$6
+  if [[ $which_cases == flyway-noop ]]; then
+    bench_flyway_noop "$db" "$7" "$url" "$client_small" "$client_noop" "$reset"
+    return 0
+  fi
   log "$db: $n small migrations"
   eval "$reset"
   time_cmd c_small bash -c "$client_small < '$work/small-all.sql'"
@@ -101,19 +181,22 @@ bench_db() {
   eval "$reset"
   rss=$(rss_cmd "$flyrun" migrate --url "$url" --locations "$data" -q)
   row "$db" "one ${data_mb} MB data script" "${c_data}s" "${f_data}s, peak RSS ${rss} MB" "$(ratio "$f_data" "$c_data")× (budget ≤ 1.05×, < 32 MB)"
+
+  bench_flyway_noop "$db" "$7" "$url" "$client_small" "$client_noop" "$reset"
 }
 
 if [[ $which_dbs == all || $which_dbs == sqlite ]]; then
   db="$work/bench.db"
   bench_db SQLite "sqlite:$db" "sqlite3 '$db'" "sqlite3 '$db'" "sqlite3 $db 'SELECT 1'" \
-    "rm -f '$db' '$db-journal'"
+    "rm -f '$db' '$db-journal'" sqlite
 fi
 if [[ $which_dbs == all || $which_dbs == postgres ]]; then
   pg_start
   pg_url=$FLYRUN_TEST_PG_URL
   psql_cmd="psql -X -q -v ON_ERROR_STOP=1 '$pg_url'"
   bench_db PostgreSQL "$pg_url" "$psql_cmd" "$psql_cmd" "psql -X -q -c 'SELECT 1' $pg_url" \
-    "psql -X -q '$pg_url' -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null"
+    "psql -X -q '$pg_url' -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null" \
+    postgres
 fi
 if [[ $which_dbs == all || $which_dbs == mariadb ]]; then
   mariadb_start
@@ -125,14 +208,17 @@ print(f"mariadb -h {p.hostname} -P {p.port} -u {p.username} -p{u.unquote(p.passw
 PY
 )
   bench_db MariaDB "$my_url" "$my_cmd" "$my_cmd" "$my_cmd -e 'SELECT 1'" \
-    "$my_cmd -e 'DROP DATABASE flyrun; CREATE DATABASE flyrun;'"
+    "$my_cmd -e 'DROP DATABASE flyrun; CREATE DATABASE flyrun;'" mariadb
 fi
 
-log "flyrun --version"
-ver=$(hf_mean "$flyrun --version")
+ver=
+if [[ $which_cases == all ]]; then
+  log "flyrun --version"
+  ver=$(hf_mean "$flyrun --version")
+fi
 
 echo
 echo "| database | workload | client | flyrun | ratio |"
 echo "|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
-echo "| — | \`flyrun --version\` | — | ${ver} ms | budget < 5 ms |"
+[[ -z $ver ]] || echo "| — | \`flyrun --version\` | — | ${ver} ms | budget < 5 ms |"

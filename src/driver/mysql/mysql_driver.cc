@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/interrupt.h"
+#include "driver/common/flyway_lock.h"
 #include "driver/common/history_checks.h"
 #include "driver/common/history_sql.h"
 #include "driver/mysql/mysql_catalog.h"
@@ -34,22 +35,34 @@ bool CreateRefused(int code) {
          || code == 1792;  // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
 }
 
+/// Named locks of one session, given back in the reverse order of taking.
 class MysqlLock : public LockGuard {
  public:
-  MysqlLock(std::shared_ptr<MysqlSession> session, std::string name)
-      : session_(std::move(session)), name_(std::move(name)) {}
+  explicit MysqlLock(std::shared_ptr<MysqlSession> session) : session_(std::move(session)) {}
   ~MysqlLock() override {
-    try {
-      session_->Run("DO RELEASE_LOCK(" + SqlLiteral(name_) + ")");
-    } catch (...) {
-      // The server releases the lock when the connection ends.
+    for (auto name = names_.rbegin(); name != names_.rend(); ++name) {
+      try {
+        session_->Run("DO RELEASE_LOCK(" + SqlLiteral(*name) + ")");
+      } catch (...) {
+        // The server releases the lock when the connection ends.
+      }
     }
   }
+  void Held(std::string name) { names_.push_back(std::move(name)); }
 
  private:
   std::shared_ptr<MysqlSession> session_;
-  std::string name_;
+  std::vector<std::string> names_;
 };
+
+/// Whether a session may hold several GET_LOCK names at once (MySQL 5.7,
+/// MariaDB 10.0.2 and later); before, each GET_LOCK released the previous one.
+bool HoldsSeveralNamedLocks(std::string_view version) {
+  int major = MajorVersion(version);
+  auto dot = version.find('.');
+  int minor = dot == std::string_view::npos ? 0 : MajorVersion(version.substr(dot + 1));
+  return major > 5 || (major == 5 && minor >= 7);
+}
 
 std::string Seconds(std::chrono::milliseconds ms) {
   std::ostringstream out;
@@ -93,6 +106,7 @@ class MysqlDriver : public Driver {
     lexing_.now = LexModesOfSqlMode(rows[0][2].value_or(""));
     lexing_.reset = LexModesOfSqlMode(rows[0][3].value_or(""));
     lexing_.server_version = MajorVersion(rows[0][4].value_or(""));
+    several_locks_ = HoldsSeveralNamedLocks(rows[0][4].value_or(""));
     in_database_ = !database_.empty() && database_ == target_.database;
     if (!database_.empty() && !in_database_) {
       try {
@@ -126,41 +140,36 @@ class MysqlDriver : public Driver {
                              : QuoteIdent(database_) + "." + QuoteIdent(table_);
   }
 
+  /// Flyrun's own lock first, then (history in Flyway's format) Flyway's:
+  /// always in this order, so two flyruns never hold one each. lock_timeout
+  /// covers both. A server whose session holds one name at a time gets
+  /// Flyway's alone: every flyrun on a Flyway-format history takes it too.
   std::unique_ptr<LockGuard> Lock(std::chrono::milliseconds timeout) override {
-    using std::chrono::milliseconds;
-    std::string name = LockName(database_, table_);
     auto deadline = std::chrono::steady_clock::now() + timeout;
-    // The first try does not wait, so that a wait is announced before it starts;
-    // then GET_LOCK waits in slices so that an interrupt is seen within a second.
-    for (int attempt = 0;; ++attempt) {
-      ThrowIfInterrupted();
-      auto remaining =
-          std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
-      auto slice = attempt == 0 ? milliseconds(0)
-                                : std::clamp(remaining, milliseconds(0), milliseconds(1000));
-      bool killed = false;
-      auto got = QueryCancellable(
-          "SELECT GET_LOCK(" + SqlLiteral(name) + ", " + Seconds(slice) + ")", killed);
-      if (!got.empty() && !got[0].empty() && got[0][0] == "1") {
-        auto guard = std::make_unique<MysqlLock>(session_, name);
-        if (killed) throw KilledBySignal();  // the guard gives the lock back
-        return guard;
-      }
-      if (killed) throw KilledBySignal();
-      if (got.empty() || got[0].empty() || !got[0][0])
-        throw Error(ExitCode::kLock, "GET_LOCK('" + name + "') failed on the server");
-      if (std::chrono::steady_clock::now() >= deadline) {
-        throw Error(ExitCode::kLock,
-                    "migration lock on " + history_table_sql() + " (GET_LOCK '" + name +
-                        "') not acquired within " + Seconds(timeout) + " s" + Holder(name),
-                    "another flyrun is migrating this database; wait for it, raise lock_timeout, "
-                    "or end the session holding the lock");
-      }
-      if (attempt == 0) {
-        spdlog::info("waiting up to {} s for the migration lock on {}{}", Seconds(timeout),
-                     history_table_sql(), Holder(name));
-      }
+    struct Named {
+      std::string name;
+      std::string what;
+      std::string hint;
+    };
+    std::vector<Named> locks;
+    bool flyway_lock = format_ == HistoryFormat::kFlyway;
+    if (!flyway_lock || several_locks_) {
+      locks.push_back({LockName(database_, table_), "migration lock",
+                       "another flyrun is migrating this database; wait for it, raise "
+                       "lock_timeout, or end the session holding the lock"});
     }
+    if (flyway_lock) {
+      locks.push_back({FlywayMysqlLockName(database_, table_), "Flyway's lock",
+                       "a Flyway run is migrating this database; wait for it, raise "
+                       "lock_timeout, or end the session holding the lock"});
+    }
+    auto guard = std::make_unique<MysqlLock>(session_);
+    for (const Named& lock : locks) {
+      bool killed = TakeNamedLock(lock.name, lock.what, lock.hint, deadline, timeout);
+      guard->Held(lock.name);
+      if (killed) throw KilledBySignal();  // the guard gives the locks back
+    }
+    return guard;
   }
 
   void Begin() override {
@@ -486,6 +495,41 @@ class MysqlDriver : public Driver {
   }
 
   /// " (held by connection N, user@host)" when the server says who holds `name`.
+  /// Takes GET_LOCK `name` by `deadline`; throws Error(kLock) naming it (`what`)
+  /// and its holder. Returns true when taken while a signal killed the wait:
+  /// the caller records the lock, then gives it back.
+  bool TakeNamedLock(const std::string& name, const std::string& what, const std::string& hint,
+                     std::chrono::steady_clock::time_point deadline,
+                     std::chrono::milliseconds timeout) {
+    using std::chrono::milliseconds;
+    // The first try does not wait, so that a wait is announced before it starts;
+    // then GET_LOCK waits in slices so that an interrupt is seen within a second.
+    for (int attempt = 0;; ++attempt) {
+      ThrowIfInterrupted();
+      auto remaining =
+          std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+      auto slice = attempt == 0 ? milliseconds(0)
+                                : std::clamp(remaining, milliseconds(0), milliseconds(1000));
+      bool killed = false;
+      auto got = QueryCancellable(
+          "SELECT GET_LOCK(" + SqlLiteral(name) + ", " + Seconds(slice) + ")", killed);
+      if (!got.empty() && !got[0].empty() && got[0][0] == "1") return killed;
+      if (killed) throw KilledBySignal();
+      if (got.empty() || got[0].empty() || !got[0][0])
+        throw Error(ExitCode::kLock, "GET_LOCK('" + name + "') failed on the server");
+      if (std::chrono::steady_clock::now() >= deadline) {
+        throw Error(ExitCode::kLock,
+                    what + " on " + history_table_sql() + " (GET_LOCK '" + name +
+                        "') not acquired within " + Seconds(timeout) + " s" + Holder(name),
+                    hint);
+      }
+      if (attempt == 0) {
+        spdlog::info("waiting up to {} s for the {} on {} (GET_LOCK '{}'){}", Seconds(timeout),
+                     what, history_table_sql(), name, Holder(name));
+      }
+    }
+  }
+
   std::string Holder(const std::string& name) {
     try {
       auto rows = Query("SELECT l.id, CONCAT(p.USER, '@', p.HOST) FROM (SELECT IS_USED_LOCK(" +
@@ -505,6 +549,7 @@ class MysqlDriver : public Driver {
   std::unique_ptr<MysqlQueryKiller> killer_;  ///< set by Init
   std::string database_;
   std::string table_;
+  bool several_locks_ = true;  ///< the session may hold several GET_LOCK names
   std::string user_;
   std::string flyway_user_;  ///< the user part of USER(): Flyway's installed_by
   HistoryFormat format_ = HistoryFormat::kFlyrun;

@@ -10,9 +10,11 @@
 #include <string_view>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "core/interrupt.h"
+#include "driver/common/flyway_lock.h"
 #include "driver/common/history_checks.h"
 #include "driver/common/history_sql.h"
 #include "driver/postgres/pg_catalog_sql.h"
@@ -174,22 +176,25 @@ struct Session {
   bool begin_pending() const { return pending.rfind(kBegin, 0) == 0; }
 };
 
+/// Session-level advisory locks, given back in the reverse order of taking.
 class PgLockGuard final : public LockGuard {
  public:
-  PgLockGuard(std::shared_ptr<Session> session, int64_t key)
-      : session_(std::move(session)), key_(key) {}
+  explicit PgLockGuard(std::shared_ptr<Session> session) : session_(std::move(session)) {}
   ~PgLockGuard() override {
     PGconn* conn = session_->raw();
-    if (!conn || PQstatus(conn) != CONNECTION_OK) return;  // the server released it
+    if (!conn || PQstatus(conn) != CONNECTION_OK) return;  // the server released them
     // An aborted transaction refuses every statement, the unlock included.
     if (PQtransactionStatus(conn) == PQTRANS_INERROR) pg::RunQuietly(conn, "ROLLBACK");
-    std::string sql = "SELECT pg_advisory_unlock(" + std::to_string(key_) + ")";
-    pg::RunQuietly(conn, sql.c_str());
+    for (auto key = keys_.rbegin(); key != keys_.rend(); ++key) {
+      std::string sql = "SELECT pg_advisory_unlock(" + std::to_string(*key) + ")";
+      pg::RunQuietly(conn, sql.c_str());
+    }
   }
+  void Held(int64_t key) { keys_.push_back(key); }
 
  private:
   std::shared_ptr<Session> session_;
-  int64_t key_;
+  std::vector<int64_t> keys_;
 };
 
 class PostgresDriver final : public Driver {
@@ -227,6 +232,16 @@ class PostgresDriver final : public Driver {
 
  private:
   bool SchemaExists();
+  struct AdvisoryLock {
+    int64_t key;
+    std::string name;  ///< for messages: "the migration lock", "Flyway's lock"
+    std::string hint;
+  };
+  /// Polls for one lock until `deadline`; throws Error(kLock) naming it and its holder.
+  void TakeAdvisoryLock(const AdvisoryLock& lock, std::chrono::steady_clock::time_point deadline,
+                        std::chrono::milliseconds timeout);
+  /// " (held by pid N, application, user@address)" or "" when no holder is visible.
+  std::string AdvisoryLockHolder(int64_t key);
   /// Puts back the role and search_path the session had after connecting, so
   /// that a migration's SET ROLE or SET search_path does not leak into the
   /// history row or the next migration (as Flyway does).
@@ -329,26 +344,50 @@ SessionLexing PostgresDriver::session_lexing() const {
   return lexing;
 }
 
+// Flyrun's own lock first, then (history in Flyway's format) Flyway's: always in
+// this order, so two flyruns never hold one each. lock_timeout covers both.
 std::unique_ptr<LockGuard> PostgresDriver::Lock(std::chrono::milliseconds timeout) {
-  int64_t key = LockKey(database_, schema_, table_);
   auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::vector<AdvisoryLock> locks{
+      {LockKey(database_, schema_, table_), "the migration lock",
+       "another flyrun is migrating this database; wait for it or raise lock_timeout"}};
+  if (format_ == HistoryFormat::kFlyway) {
+    int64_t key = FlywayPostgresLockKey(schema_, table_);
+    locks.push_back({key,
+                     "Flyway's lock (advisory lock " + std::to_string(key) + " of " +
+                         FlywayQuotedTable(schema_, table_, '"') + ")",
+                     "a Flyway run is migrating this database; wait for it or raise "
+                     "lock_timeout"});
+  }
+  auto guard = std::make_unique<PgLockGuard>(s_);
+  for (const AdvisoryLock& lock : locks) {
+    TakeAdvisoryLock(lock, deadline, timeout);  // on a throw, the guard gives back the others
+    guard->Held(lock.key);
+  }
+  return guard;
+}
+
+void PostgresDriver::TakeAdvisoryLock(const AdvisoryLock& lock,
+                                      std::chrono::steady_clock::time_point deadline,
+                                      std::chrono::milliseconds timeout) {
   auto pause = std::chrono::milliseconds(20);
   // Polled with pg_try_advisory_lock rather than waiting in pg_advisory_lock:
   // a waiting statement holds a snapshot, and CREATE INDEX CONCURRENTLY in the
-  // session holding the lock would wait for it forever.
+  // session holding the lock would wait for it forever. A session-level lock
+  // conflicts with Flyway's transaction-level one on the same key.
   for (;;) {
-    pqxx::result r = s_->Query("SELECT pg_try_advisory_lock($1)", key);
-    if (r[0][0].as<bool>()) return std::make_unique<PgLockGuard>(s_, key);
+    pqxx::result r = s_->Query("SELECT pg_try_advisory_lock($1)", lock.key);
+    if (r[0][0].as<bool>()) return;
     auto now = std::chrono::steady_clock::now();
     if (now >= deadline) {
-      Error e(ExitCode::kLock,
-              "could not take the migration lock on " + s_->display_url + " (schema " + schema_ +
-                  ", table " + table_ + ") within " + DurationText(timeout),
-              "another flyrun is migrating this database; wait for it or raise lock_timeout. "
-              "The holder: SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND "
-              "((classid::bigint << 32) | objid::bigint) = " +
-                  std::to_string(key));
-      throw e;
+      throw Error(ExitCode::kLock,
+                  "could not take " + lock.name + " on " + s_->display_url + " (schema " + schema_ +
+                      ", table " + table_ + ") within " + DurationText(timeout) +
+                      AdvisoryLockHolder(lock.key),
+                  lock.hint +
+                      ". The holder: SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND "
+                      "((classid::bigint << 32) | objid::bigint) = " +
+                      std::to_string(lock.key));
     }
     auto wait = std::min<std::chrono::steady_clock::duration>(pause, deadline - now);
     auto until = now + wait;
@@ -358,6 +397,31 @@ std::unique_ptr<LockGuard> PostgresDriver::Lock(std::chrono::milliseconds timeou
           std::chrono::milliseconds(20), until - std::chrono::steady_clock::now()));
     }
     pause = std::min(pause * 2, std::chrono::milliseconds(200));
+  }
+}
+
+std::string PostgresDriver::AdvisoryLockHolder(int64_t key) {
+  try {
+    // A bigint key is split into classid (high half) and objid, objsubid 1.
+    pqxx::result r = s_->Query(
+        "SELECT l.pid, a.application_name, a.usename, host(a.client_addr) "
+        "FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+        "AND l.database = (SELECT oid FROM pg_catalog.pg_database "
+        "WHERE datname = current_database()) "
+        "AND ((l.classid::bigint << 32) | l.objid::bigint) = $1 LIMIT 1",
+        key);
+    if (r.empty()) return {};
+    std::string out = " (held by pid " + r[0][0].as<std::string>();
+    if (!r[0][1].is_null() && !r[0][1].as<std::string>().empty())
+      out += ", " + r[0][1].as<std::string>();
+    if (!r[0][2].is_null()) {
+      out += ", " + r[0][2].as<std::string>();
+      if (!r[0][3].is_null()) out += "@" + r[0][3].as<std::string>();
+    }
+    return out + ")";
+  } catch (const Error&) {
+    return {};  // the message without the holder rather than another error
   }
 }
 
