@@ -105,9 +105,18 @@ class SqliteDriver : public Driver {
     // would otherwise delete every child row through ON DELETE CASCADE.
     // Users who want enforcement say so in init_sql.
     for (const auto& sql : options.init_sql) Run(sql);
+    if (options.history_format == HistoryFormat::kFlyway) format_ = HistoryFormat::kFlyway;
+  }
 
-    std::optional<bool> integer_checksum;
-    if (options.history_format != HistoryFormat::kFlyway) {
+  Dialect dialect() const override { return Dialect::kSqlite; }
+  bool transactional_ddl() const override { return true; }
+  std::string history_table_sql() const override { return QuoteIdent(table_); }
+  /// Decided on first use rather than at connect: reading the schema waits for
+  /// another connection's lock on the file, which must happen after the
+  /// migration lock is held (and so can be interrupted as a wait for it).
+  HistoryFormat history_format() const override {
+    if (!format_) {
+      std::optional<bool> integer_checksum;
       try {
         SQLite::Statement q(db_, "SELECT type FROM pragma_table_info(?) WHERE name = 'checksum'");
         q.bind(1, table_);
@@ -115,15 +124,10 @@ class SqliteDriver : public Driver {
       } catch (const SQLite::Exception& e) {
         throw SqlError(e);
       }
+      format_ = ChooseHistoryFormat(false, integer_checksum);
     }
-    format_ =
-        ChooseHistoryFormat(options.history_format == HistoryFormat::kFlyway, integer_checksum);
+    return *format_;
   }
-
-  Dialect dialect() const override { return Dialect::kSqlite; }
-  bool transactional_ddl() const override { return true; }
-  std::string history_table_sql() const override { return QuoteIdent(table_); }
-  HistoryFormat history_format() const override { return format_; }
 
   std::unique_ptr<LockGuard> Lock(std::chrono::milliseconds timeout) override {
     if (path_ == kMemory) return std::make_unique<NoLock>();
@@ -190,14 +194,15 @@ class SqliteDriver : public Driver {
 
   void EnsureHistoryTable() override {
     if (HistoryTableExists()) return;
-    if (format_ == HistoryFormat::kFlyway && table_ != kFlywayLegacyTable &&
+    if (history_format() == HistoryFormat::kFlyway && table_ != kFlywayLegacyTable &&
         TableExists(std::string(kFlywayLegacyTable)))
       throw LegacyFlywayTableError(QuoteIdent(std::string(kFlywayLegacyTable)), table_);
     try {
       HistoryTableNames names{"\"main\"." + QuoteIdent(table_), QuoteIdent(table_ + "_pk"),
                               "\"main\"." + QuoteIdent(table_ + "_s_idx")};
-      if (format_ == HistoryFormat::kFlyrun) names.qualified = QuoteIdent(table_);
-      for (const auto& sql : HistoryTableStatements(format_, Dialect::kSqlite, names)) Run(sql);
+      if (history_format() == HistoryFormat::kFlyrun) names.qualified = QuoteIdent(table_);
+      for (const auto& sql : HistoryTableStatements(history_format(), Dialect::kSqlite, names))
+        Run(sql);
     } catch (const Error& e) {
       if (e.code() != ExitCode::kMigrationFailed) throw;
       int primary = e.vendor_code & 0xff;
@@ -235,14 +240,14 @@ class SqliteDriver : public Driver {
         throw NotAHistoryTable(history_table_sql(), Columns());
       throw SqlError(e);
     }
-    RefuseHistoryOfTheOtherFormat(history_table_sql(), rows, format_);
+    RefuseHistoryOfTheOtherFormat(history_table_sql(), rows, history_format());
     return rows;
   }
 
   void InsertHistory(const AppliedMigration& given) override {
     AppliedMigration row = FitHistoryRow(given);
     // Flyway's format leaves installed_on to its default (with milliseconds).
-    bool flyway = format_ == HistoryFormat::kFlyway;
+    bool flyway = history_format() == HistoryFormat::kFlyway;
     try {
       SQLite::Statement q(
           db_, "INSERT INTO " + QuoteIdent(table_) +
@@ -303,7 +308,7 @@ class SqliteDriver : public Driver {
   }
 
   std::string HistoryUser() override {
-    return format_ == HistoryFormat::kFlyway ? std::string() : CurrentUser();
+    return history_format() == HistoryFormat::kFlyway ? std::string() : CurrentUser();
   }
   std::string CurrentUser() override {
     // SQLite has no users: the OS account, looked up once (getpwuid reads NSS).
@@ -370,7 +375,7 @@ class SqliteDriver : public Driver {
   }
 
   std::string path_;
-  HistoryFormat format_ = HistoryFormat::kFlyrun;
+  mutable std::optional<HistoryFormat> format_;  ///< see history_format()
   std::string table_;
   SQLite::Database db_;
   std::chrono::steady_clock::time_point busy_since_;  ///< for OnBusy

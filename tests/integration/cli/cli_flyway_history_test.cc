@@ -93,7 +93,8 @@ TEST_F(SqliteFlywayHistory, IsContinuedInFlywaysFormat) {
   auto r = Flyrun({"info", "--output", "json"});
   ASSERT_EQ(r.exit_code, 0) << Show(r);
   std::vector<std::string> states;
-  for (const auto& m : nlohmann::json::parse(r.out)["migrations"])
+  auto doc = nlohmann::json::parse(r.out);
+  for (const auto& m : doc["migrations"])
     states.push_back(m["version"].get<std::string>() + ":" + m["state"].get<std::string>());
   EXPECT_EQ(states,
             (std::vector<std::string>{"1:Baseline", "2:Success", "3.1:Pending", ":Success"}));
