@@ -1,8 +1,10 @@
 #include "commands/context.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <sstream>
 
 #include "checksum/checksum.h"
@@ -136,23 +138,66 @@ std::unique_ptr<Driver> Connect(const CommandContext& ctx, bool read_only) {
 
 std::map<std::string, std::string> PlaceholdersFor(const Config& config, const std::string& user,
                                                    const std::string& database,
-                                                   const std::string& script) {
+                                                   const std::string& script,
+                                                   const std::string& current_schema) {
   auto p = config.placeholders;
+  std::string filename = script.substr(script.find_last_of('/') + 1);
   p["flyrun:user"] = user;
   p["flyrun:database"] = database;
-  p["flyrun:filename"] = script.substr(script.find_last_of('/') + 1);
+  p["flyrun:filename"] = filename;
   p["flyrun:table"] = config.table;
   std::time_t now = std::time(nullptr);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::gmtime(&now));
   p["flyrun:timestamp"] = buf;
+  // Flyway's built-ins; its timestamp is local time and the same for the whole run.
+  static const std::string run_started = [] {
+    std::time_t t = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&t, &local);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &local);
+    return std::string(text);
+  }();
+  const std::string flyway = "flyway" + config.placeholder_separator;
+  p[flyway + "defaultSchema"] = !config.schema.empty()    ? config.schema
+                                : !config.schemas.empty() ? config.schemas.front()
+                                                          : current_schema;
+  p[flyway + "user"] = user;
+  p[flyway + "database"] = database;
+  p[flyway + "timestamp"] = run_started;
+  p[flyway + "filename"] = filename;
+  std::error_code ec;
+  p[flyway + "workingDirectory"] = !config.working_directory.empty()
+                                       ? config.working_directory
+                                       : std::filesystem::current_path(ec).string();
+  p[flyway + "table"] = config.table;
+  p[flyway + "environment"] = config.env_name.empty() ? "default" : config.env_name;
   return p;
 }
+
+namespace {
+
+bool IsUtf8(const std::string& encoding) {
+  std::string s;
+  for (char c : encoding)
+    if (c != '-' && c != '_') s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s == "utf8";
+}
+
+}  // namespace
 
 SplitOptions SplitOptionsFor(const Config& config, Dialect dialect) {
   SplitOptions o;
   o.dialect = dialect;
   o.replace_placeholders = config.placeholder_replacement;
+  // Flyway projects (and custom delimiters, which only Flyway's way knows) replace
+  // over the whole text before splitting, and read scripts in their encoding.
+  o.replace_everywhere =
+      config.flyway || config.placeholder_prefix != "${" || config.placeholder_suffix != "}";
+  o.placeholder_prefix = config.placeholder_prefix;
+  o.placeholder_suffix = config.placeholder_suffix;
+  if (config.flyway || !IsUtf8(config.encoding)) o.encoding = config.encoding;
   return o;
 }
 
@@ -160,6 +205,11 @@ SplitOptions SplitOptionsFor(const Config& config, const Driver& driver) {
   SplitOptions o = SplitOptionsFor(config, driver.dialect());
   o.session = driver.session_lexing();
   return o;
+}
+
+void ApplyScriptSettings(SplitOptions& options, const ResolvedMigration& m) {
+  if (m.encoding) options.encoding = *m.encoding;
+  if (m.placeholder_replacement) options.replace_placeholders = *m.placeholder_replacement;
 }
 
 ReconcileOptions ReconcileOptionsFor(const Config& config) {

@@ -108,7 +108,9 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
   // standard_conforming_strings in one script holds in the next, as on the
   // connection they share.
   SplitOptions opts = SplitOptionsFor(ctx.config, driver);
-  opts.placeholders = PlaceholdersFor(ctx.config, session.user, session.database, m.script);
+  opts.placeholders =
+      PlaceholdersFor(ctx.config, session.user, session.database, m.script, session.schema);
+  ApplyScriptSettings(opts, m);
   auto source = StatementSource::Open(m.path.string(), opts);
   bool transactional = source->directives().transactional;
   if (run.in_group && !transactional) {
