@@ -5,12 +5,15 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "checksum/checksum.h"
+#include "checksum/flyway_checksum.h"
 #include "commands/output.h"
 #include "core/error.h"
 #include "driver/factory.h"
+#include "parse/script_text.h"
 #include "parse/statement_source.h"
 #include "scan/scanner.h"
 
@@ -30,15 +33,80 @@ std::string PlaceholderFingerprint(const Config& config) {
 
 }  // namespace
 
+ScanOptions ScanOptionsFor(const Config& config) {
+  ScanOptions o;
+  o.locations = config.locations;
+  o.naming.versioned_prefix = config.sql_migration_prefix;
+  o.naming.undo_prefix = config.undo_sql_migration_prefix;
+  o.naming.repeatable_prefix = config.repeatable_sql_migration_prefix;
+  o.naming.separator = config.sql_migration_separator;
+  o.naming.suffixes = config.sql_migration_suffixes;
+  o.report_malformed = config.validate_migration_naming.value_or(!config.flyway);
+  o.classpath_root = config.classpath_root;
+  o.placeholder_replacement = config.placeholder_replacement;
+  o.placeholders = config.placeholders;
+  o.placeholder_prefix = config.placeholder_prefix;
+  o.placeholder_suffix = config.placeholder_suffix;
+  return o;
+}
+
+// Flyway's replacement (parse/script_text.h) of a whole text; unknown names are
+// left out here: they are reported when the script is validated or run.
+std::string ReplacedText(const std::string& text, const Config& config,
+                         const std::map<std::string, std::string>& placeholders) {
+  Issues unknown;
+  PlaceholderReplacer replacer(placeholders, config.placeholder_prefix, config.placeholder_suffix,
+                               "", &unknown);
+  std::string out;
+  replacer.Feed(text, out);
+  replacer.Finish(out);
+  return out;
+}
+
+HistoryFormat ConfiguredHistoryFormat(const Config& config) {
+  return ChooseHistoryFormat(config.flyway, std::nullopt);
+}
+
+std::string ChecksumOf(const ResolvedMigration& m, const Config& config, HistoryFormat format,
+                       const std::string& user, const std::string& database) {
+  bool repeatable = m.kind == MigrationKind::kRepeatable;
+  if (format == HistoryFormat::kFlyrun)
+    return FileChecksum(m.path, repeatable ? PlaceholderFingerprint(config) : std::string());
+  const std::string& encoding = m.encoding ? *m.encoding : config.encoding;
+  bool replace = m.placeholder_replacement.value_or(config.placeholder_replacement);
+  if (!repeatable || !replace) return std::to_string(FlywayFileChecksum(m.path, encoding));
+  // Flyway hashes a repeatable as it runs it: decoded, placeholders replaced.
+  ScriptTextOptions text;
+  text.encoding = encoding;
+  text.replace_placeholders = true;
+  text.placeholders = PlaceholdersFor(config, user, database, m.script);
+  text.prefix = config.placeholder_prefix;
+  text.suffix = config.placeholder_suffix;
+  Issues unknown;  // reported when the script is validated or run
+  text.issues = &unknown;
+  FlywayCrc32 crc;
+  ReadScriptText(m.path.string(), text, [&](std::string_view chunk) { crc.Update(chunk); });
+  return std::to_string(crc.Value());
+}
+
 LoadedMigrations LoadMigrations(const Config& config) {
-  ScanResult scan = ScanLocations(config.locations);
-  LoadedMigrations loaded{std::move(scan.migrations), std::move(scan.issues)};
-  std::string fingerprint = PlaceholderFingerprint(config);
-  for (auto& m : loaded.migrations) {
-    m.checksum =
-        FileChecksum(m.path, m.kind == MigrationKind::kRepeatable ? fingerprint : std::string());
-  }
+  ScanResult scan = ScanLocations(ScanOptionsFor(config));
+  LoadedMigrations loaded{std::move(scan.migrations), std::move(scan.issues),
+                          ConfiguredHistoryFormat(config)};
+  for (auto& m : loaded.migrations) m.checksum = ChecksumOf(m, config, loaded.format);
   return loaded;
+}
+
+void UseHistoryFormat(LoadedMigrations& loaded, const Config& config, Driver& driver) {
+  HistoryFormat format = driver.history_format();
+  bool changed = format != loaded.format;
+  if (!changed && format == HistoryFormat::kFlyrun) return;
+  std::string user = driver.CurrentUser(), database = driver.DatabaseName();
+  for (auto& m : loaded.migrations) {
+    if (changed || m.kind == MigrationKind::kRepeatable)
+      m.checksum = ChecksumOf(m, config, format, user, database);
+  }
+  loaded.format = format;
 }
 
 LoadedMigrations LoadMigrationsOrRefuse(const CommandContext& ctx) {
@@ -117,6 +185,7 @@ ConnectionOptions ConnectionOptionsFor(const Config& config) {
   o.password = config.password;
   o.schema = config.schema;
   o.table = config.table;
+  o.history_format = ConfiguredHistoryFormat(config);
   if (!config.init_sql.empty()) o.init_sql = SplitInitSql(config);
   o.connect_retries = config.connect_retries;
   o.connect_retry_interval = config.connect_retry_interval;
@@ -215,6 +284,19 @@ void ApplyScriptSettings(SplitOptions& options, const ResolvedMigration& m) {
 ReconcileOptions ReconcileOptionsFor(const Config& config) {
   ReconcileOptions o;
   o.out_of_order = config.out_of_order;
+  // The default, *:future, is flyrun's own rule, so the patterns always apply.
+  o.ignore_patterns.clear();
+  for (const std::string& text : config.ignore_migration_patterns) {
+    if (text.empty()) continue;
+    auto pattern = ParseIgnorePattern(text);
+    if (!pattern) {
+      throw UsageError("ignore_migration_patterns: '" + text + "' is not a pattern",
+                       "write type:state with type versioned, repeatable or *, and state "
+                       "missing, pending, ignored, future or * (e.g. *:future, "
+                       "repeatable:missing)");
+    }
+    o.ignore_patterns.push_back(*pattern);
+  }
   std::string target = config.target;
   if (target == "current") {
     o.target_current = true;
