@@ -1,8 +1,10 @@
 #include "commands/context.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -11,6 +13,7 @@
 #include "commands/output.h"
 #include "core/error.h"
 #include "driver/factory.h"
+#include "parse/script_text.h"
 #include "parse/statement_source.h"
 #include "scan/scanner.h"
 
@@ -26,21 +29,6 @@ std::string PlaceholderFingerprint(const Config& config) {
   std::string out;
   for (const auto& [k, v] : config.placeholders) out += k + "=" + v + "\n";
   return out;
-}
-
-std::string ReadWhole(const ResolvedMigration& m) {
-  std::ifstream in(m.path, std::ios::binary);
-  if (!in) throw UsageError("cannot read " + m.path.string(), "check that the file is readable");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-bool EqualsIgnoringCase(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 }  // namespace
@@ -62,37 +50,17 @@ ScanOptions ScanOptionsFor(const Config& config) {
   return o;
 }
 
-// Interim replacement: `prefix name suffix` with the value of `name` (matched
-// case-insensitively, flyrun's built-ins also under flyway:); anything else is
-// left as it is. Flyway's own rules replace this function's body.
+// Flyway's replacement (parse/script_text.h) of a whole text; unknown names are
+// left out here: they are reported when the script is validated or run.
 std::string ReplacedText(const std::string& text, const Config& config,
                          const std::map<std::string, std::string>& placeholders) {
-  const std::string& prefix = config.placeholder_prefix;
-  const std::string& suffix = config.placeholder_suffix;
-  if (prefix.empty() || suffix.empty()) return text;
+  Issues unknown;
+  PlaceholderReplacer replacer(placeholders, config.placeholder_prefix, config.placeholder_suffix,
+                               "", &unknown);
   std::string out;
-  size_t at = 0;
-  for (;;) {
-    size_t start = text.find(prefix, at);
-    size_t end = start == std::string::npos ? start : text.find(suffix, start + prefix.size());
-    if (end == std::string::npos) break;
-    std::string name = text.substr(start + prefix.size(), end - start - prefix.size());
-    const std::string* value = nullptr;
-    for (const auto& [k, v] : placeholders) {
-      if (EqualsIgnoringCase(k, name) ||
-          (k.rfind("flyrun:", 0) == 0 && EqualsIgnoringCase("flyway:" + k.substr(7), name)))
-        value = &v;
-    }
-    out.append(text, at, start - at);
-    if (value) {
-      out += *value;
-      at = end + suffix.size();
-    } else {
-      out += prefix;
-      at = start + prefix.size();
-    }
-  }
-  return out + text.substr(at);
+  replacer.Feed(text, out);
+  replacer.Finish(out);
+  return out;
 }
 
 HistoryFormat ConfiguredHistoryFormat(const Config& config) {
@@ -107,9 +75,18 @@ std::string ChecksumOf(const ResolvedMigration& m, const Config& config, History
   const std::string& encoding = m.encoding ? *m.encoding : config.encoding;
   bool replace = m.placeholder_replacement.value_or(config.placeholder_replacement);
   if (!repeatable || !replace) return std::to_string(FlywayFileChecksum(m.path, encoding));
-  std::string text = DecodeToUtf8(ReadWhole(m), encoding, m.path.string());
-  text = ReplacedText(text, config, PlaceholdersFor(config, user, database, m.script));
-  return std::to_string(FlywayChecksumOfText(text));
+  // Flyway hashes a repeatable as it runs it: decoded, placeholders replaced.
+  ScriptTextOptions text;
+  text.encoding = encoding;
+  text.replace_placeholders = true;
+  text.placeholders = PlaceholdersFor(config, user, database, m.script);
+  text.prefix = config.placeholder_prefix;
+  text.suffix = config.placeholder_suffix;
+  Issues unknown;  // reported when the script is validated or run
+  text.issues = &unknown;
+  FlywayCrc32 crc;
+  ReadScriptText(m.path.string(), text, [&](std::string_view chunk) { crc.Update(chunk); });
+  return std::to_string(crc.Value());
 }
 
 LoadedMigrations LoadMigrations(const Config& config) {
@@ -230,23 +207,66 @@ std::unique_ptr<Driver> Connect(const CommandContext& ctx, bool read_only) {
 
 std::map<std::string, std::string> PlaceholdersFor(const Config& config, const std::string& user,
                                                    const std::string& database,
-                                                   const std::string& script) {
+                                                   const std::string& script,
+                                                   const std::string& current_schema) {
   auto p = config.placeholders;
+  std::string filename = script.substr(script.find_last_of('/') + 1);
   p["flyrun:user"] = user;
   p["flyrun:database"] = database;
-  p["flyrun:filename"] = script.substr(script.find_last_of('/') + 1);
+  p["flyrun:filename"] = filename;
   p["flyrun:table"] = config.table;
   std::time_t now = std::time(nullptr);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::gmtime(&now));
   p["flyrun:timestamp"] = buf;
+  // Flyway's built-ins; its timestamp is local time and the same for the whole run.
+  static const std::string run_started = [] {
+    std::time_t t = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&t, &local);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &local);
+    return std::string(text);
+  }();
+  const std::string flyway = "flyway" + config.placeholder_separator;
+  p[flyway + "defaultSchema"] = !config.schema.empty()    ? config.schema
+                                : !config.schemas.empty() ? config.schemas.front()
+                                                          : current_schema;
+  p[flyway + "user"] = user;
+  p[flyway + "database"] = database;
+  p[flyway + "timestamp"] = run_started;
+  p[flyway + "filename"] = filename;
+  std::error_code ec;
+  p[flyway + "workingDirectory"] = !config.working_directory.empty()
+                                       ? config.working_directory
+                                       : std::filesystem::current_path(ec).string();
+  p[flyway + "table"] = config.table;
+  p[flyway + "environment"] = config.env_name.empty() ? "default" : config.env_name;
   return p;
 }
+
+namespace {
+
+bool IsUtf8(const std::string& encoding) {
+  std::string s;
+  for (char c : encoding)
+    if (c != '-' && c != '_') s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s == "utf8";
+}
+
+}  // namespace
 
 SplitOptions SplitOptionsFor(const Config& config, Dialect dialect) {
   SplitOptions o;
   o.dialect = dialect;
   o.replace_placeholders = config.placeholder_replacement;
+  // Flyway projects (and custom delimiters, which only Flyway's way knows) replace
+  // over the whole text before splitting, and read scripts in their encoding.
+  o.replace_everywhere =
+      config.flyway || config.placeholder_prefix != "${" || config.placeholder_suffix != "}";
+  o.placeholder_prefix = config.placeholder_prefix;
+  o.placeholder_suffix = config.placeholder_suffix;
+  if (config.flyway || !IsUtf8(config.encoding)) o.encoding = config.encoding;
   return o;
 }
 
@@ -254,6 +274,11 @@ SplitOptions SplitOptionsFor(const Config& config, const Driver& driver) {
   SplitOptions o = SplitOptionsFor(config, driver.dialect());
   o.session = driver.session_lexing();
   return o;
+}
+
+void ApplyScriptSettings(SplitOptions& options, const ResolvedMigration& m) {
+  if (m.encoding) options.encoding = *m.encoding;
+  if (m.placeholder_replacement) options.replace_placeholders = *m.placeholder_replacement;
 }
 
 ReconcileOptions ReconcileOptionsFor(const Config& config) {

@@ -99,11 +99,14 @@ std::unique_ptr<Driver> Connect(const Config& config, bool read_only = false);
 /// The same through ctx.open_driver when it is set.
 std::unique_ptr<Driver> Connect(const CommandContext& ctx, bool read_only = false);
 
-/// User placeholders plus the built-ins for `script` (SPEC 6). `user` and
-/// `database` come from the driver.
+/// User placeholders plus the built-ins for `script` (SPEC 6): flyrun's
+/// (`flyrun:user`...) and Flyway's (`flyway:user`..., `flyway` + the separator).
+/// `user`, `database` and `current_schema` (for flyway:defaultSchema when
+/// neither schema nor schemas is set) come from the driver.
 std::map<std::string, std::string> PlaceholdersFor(const Config& config, const std::string& user,
                                                    const std::string& database,
-                                                   const std::string& script);
+                                                   const std::string& script,
+                                                   const std::string& current_schema = {});
 
 /// Splitter options for a dialect and config (placeholders filled by the caller),
 /// for splitting without a database: the dialect's default session settings.
@@ -112,6 +115,10 @@ SplitOptions SplitOptionsFor(const Config& config, Dialect dialect);
 /// dialect, server version and the session's settings as they are now
 /// (Driver::session_lexing), so the script is lexed as the server will read it.
 SplitOptions SplitOptionsFor(const Config& config, const Driver& driver);
+
+/// A script's own settings (its `.sql.conf`: encoding, placeholderReplacement)
+/// over the configuration's.
+void ApplyScriptSettings(SplitOptions& options, const ResolvedMigration& m);
 
 /// ReconcileOptions from config (target parsed; Error(kUsage) when malformed).
 ReconcileOptions ReconcileOptionsFor(const Config& config);

@@ -109,8 +109,9 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
   // standard_conforming_strings in one script holds in the next, as on the
   // connection they share.
   SplitOptions opts = SplitOptionsFor(ctx.config, driver);
-  opts.placeholders = PlaceholdersFor(ctx.config, session.user, session.database, m.script);
-  if (m.placeholder_replacement) opts.replace_placeholders = *m.placeholder_replacement;
+  opts.placeholders =
+      PlaceholdersFor(ctx.config, session.user, session.database, m.script, session.schema);
+  ApplyScriptSettings(opts, m);
   auto source = StatementSource::Open(m.path.string(), opts);
   // The directive, the script's .sql.conf and the configuration decide; in a
   // Flyway project so do the statements, which takes a pass over the script

@@ -21,7 +21,10 @@ struct ScriptRun {
 struct SessionInfo {
   std::string user;
   std::string database;
-  static SessionInfo Of(Driver& driver) { return {driver.CurrentUser(), driver.DatabaseName()}; }
+  std::string schema;  ///< the connection's current schema, for ${flyway:defaultSchema}
+  static SessionInfo Of(Driver& driver) {
+    return {driver.CurrentUser(), driver.DatabaseName(), driver.CurrentSchema()};
+  }
 };
 
 /// Runs a script statement by statement (streamed) and records it (SPEC 6):

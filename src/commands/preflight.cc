@@ -59,7 +59,9 @@ void PreflightOrRefuse(const CommandContext& ctx, Driver& driver,
     SplitOptions opts = base;
     if (in_order) opts.session = next;
     if (m == checked.front() && RunsWholeOrNotAtAll(*m, driver, opts, rules)) continue;
-    opts.placeholders = PlaceholdersFor(ctx.config, session.user, session.database, m->script);
+    opts.placeholders =
+        PlaceholdersFor(ctx.config, session.user, session.database, m->script, session.schema);
+    ApplyScriptSettings(opts, *m);
     SessionLexing after = CheckScript(*m, std::move(opts), issues, rules);
     if (in_order) next = after;
   }

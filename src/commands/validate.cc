@@ -44,7 +44,8 @@ void CheckScripts(const CommandContext& ctx, const SplitOptions& base,
                   const std::vector<ResolvedMigration>& migrations, Issues& issues) {
   for (const auto& m : migrations) {
     SplitOptions opts = base;
-    opts.placeholders = PlaceholdersFor(ctx.config, "user", "database", m.script);
+    opts.placeholders = PlaceholdersFor(ctx.config, "user", "database", m.script, "schema");
+    ApplyScriptSettings(opts, m);
     CheckScript(m, std::move(opts), issues, TransactionRules::Of(ctx.config));
   }
 }

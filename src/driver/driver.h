@@ -145,6 +145,11 @@ class Driver {
   virtual std::string HistoryUser() { return CurrentUser(); }
   /// The database (or file) name, for ${flyrun:database}.
   virtual std::string DatabaseName() = 0;
+  /// The connection's current schema, for ${flyway:defaultSchema}: MySQL's
+  /// DATABASE(), SQLite's `main`; PostgreSQL's current_schema.
+  virtual std::string CurrentSchema() {
+    return dialect() == Dialect::kSqlite ? "main" : DatabaseName();
+  }
   /// True when the configured schema holds no objects other than the history table.
   virtual bool SchemaIsEmpty() = 0;
   /// Drops every object in the configured schema, history table included.

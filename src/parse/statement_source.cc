@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "parse/script_text.h"
 #include "parse/splitter.h"
 
 namespace flyrun {
@@ -17,7 +18,19 @@ struct StatementSource::Impl {
 StatementSource::StatementSource(std::unique_ptr<std::istream> input, std::string name,
                                  SplitOptions options)
     : impl_(std::make_unique<Impl>()) {
-  impl_->in = std::move(input);
+  ScriptTextOptions text;
+  text.encoding = options.encoding;
+  text.replace_placeholders = options.replace_placeholders && options.replace_everywhere;
+  if (text.replace_placeholders) {
+    text.placeholders = options.placeholders;
+    text.prefix = options.placeholder_prefix;
+    text.suffix = options.placeholder_suffix;
+    options.replace_placeholders = false;
+  }
+  text.issues = options.issues;
+  text.chunk_size = options.chunk_size;
+  impl_->in =
+      TransformsText(text) ? ScriptTextStream(std::move(input), text, name) : std::move(input);
   impl_->splitter =
       std::make_unique<parse::Splitter>(*impl_->in, std::move(name), std::move(options));
 }

@@ -18,6 +18,14 @@ struct SplitOptions {
   /// Placeholder values by name (built-ins included, e.g. "flyrun:user").
   std::map<std::string, std::string> placeholders;
   bool replace_placeholders = true;
+  /// Flyway's replacement (script_text.h) instead of the splitter's: over the
+  /// whole text, comments included, before splitting, with these delimiters.
+  bool replace_everywhere = false;
+  std::string placeholder_prefix = "${";
+  std::string placeholder_suffix = "}";
+  /// The script's encoding: decoded to UTF-8 (UTF-8 is checked) before
+  /// splitting; empty = the bytes as they are.
+  std::string encoding;
   /// When non-null, recoverable problems (unknown placeholder) are appended here
   /// and splitting goes on; otherwise they throw. Unterminated constructs always
   /// end the file: recorded here (and Next returns false) or thrown. Issue codes:
@@ -65,7 +73,9 @@ struct ScriptDirectives {
 ///   other psql meta-commands (\gset, \gexec...) are errors.
 /// - `${name}` is replaced in code, strings, quoted identifiers and dollar quotes,
 ///   never in comments or COPY data; values are not scanned again. Names match
-///   exactly, else ignoring case.
+///   exactly, else ignoring case. With `replace_everywhere` (Flyway projects,
+///   custom delimiters) the text is replaced before it is split instead
+///   (ScriptTextStream), comments included.
 /// - `COPY ... FROM stdin;` (PostgreSQL) is followed by its data on the next lines
 ///   up to a line "\." (or the end of the file), handed out through copy_data.
 class StatementSource {

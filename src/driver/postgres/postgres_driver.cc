@@ -225,6 +225,7 @@ class PostgresDriver final : public Driver {
 
   std::string CurrentUser() override { return user_; }
   std::string DatabaseName() override { return database_; }
+  std::string CurrentSchema() override { return schema_; }
   bool SchemaIsEmpty() override;
   void Clean() override;
 
