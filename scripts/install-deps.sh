@@ -6,7 +6,8 @@ set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential cmake pkg-config git
       libsqlitecpp-dev libsqlite3-dev libssl-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
-      libcli11-dev nlohmann-json3-dev libpqxx-dev libpq-dev libmysqlcppconn-dev libgit2-dev
+      libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libpqxx-dev libpq-dev libmysqlcppconn-dev
+      libgit2-dev zlib1g-dev
       libgtest-dev libgmock-dev libbenchmark-dev sqlite3)
 case "$what" in
   build) ;;

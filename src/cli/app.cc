@@ -13,6 +13,7 @@
 #include "commands/commands.h"
 #include "commands/output.h"
 #include "config/config.h"
+#include "config/keys.h"
 #include "config/secrets.h"
 #include "core/error.h"
 #include "core/interrupt.h"
@@ -20,44 +21,6 @@
 
 namespace flyrun {
 namespace {
-
-/// Config keys that are flags on the command line (SPEC 4), and their help.
-struct KeyFlag {
-  const char* key;
-  bool boolean;
-  const char* help;
-};
-
-constexpr KeyFlag kKeyFlags[] = {
-    {"url", false, "database URL (postgresql://, mysql://, sqlite:)"},
-    {"user", false, "database user (overrides the URL's)"},
-    {"password", false, "database password (overrides the URL's)"},
-    {"password_file", false, "read the password from this file"},
-    {"locations", false, "migration directories, comma separated (default sql)"},
-    {"table", false, "history table (default flyrun_schema_history)"},
-    {"schema", false, "schema (PostgreSQL) / database (MySQL) of the history table"},
-    {"target", false, "highest version migrate applies (default latest)"},
-    {"out_of_order", true, "allow pending versions below the highest applied"},
-    {"validate_on_migrate", true, "validate before migrating (default true)"},
-    {"baseline_on_migrate", true, "baseline a non-empty schema on first migrate"},
-    {"baseline_version", false, "version recorded by baseline (default 1)"},
-    {"baseline_description", false, "description recorded by baseline"},
-    {"placeholder_replacement", true, "replace ${name} placeholders (default true)"},
-    {"group", true, "apply all pending migrations in one transaction"},
-    {"connect_retries", false, "retry a failed connection this many times (default 0)"},
-    {"connect_retry_interval", false, "wait between connection retries (default 1s)"},
-    {"connect_timeout", false, "give up one connection attempt after (default 10s)"},
-    {"lock_timeout", false, "wait this long for the migration lock (default 300s)"},
-    {"clean_enabled", true, "allow clean"},
-    {"init_sql", false, "SQL run right after connecting"},
-};
-
-std::string FlagName(const char* key) {
-  std::string s = std::string("--") + key;
-  for (char& c : s)
-    if (c == '_') c = '-';
-  return s;
-}
 
 struct Globals {
   std::map<std::string, std::string> values;
@@ -70,10 +33,13 @@ struct Globals {
 };
 
 void AddGlobalOptions(CLI::App& app, Globals& g) {
-  for (const auto& k : kKeyFlags) {
-    std::string name = FlagName(k.key);
-    g.options[k.key].push_back(k.boolean ? app.add_flag(name + "{true}", g.values[k.key], k.help)
-                                         : app.add_option(name, g.values[k.key], k.help));
+  // The config keys that are flags everywhere (config/keys.h).
+  for (const KeySpec& k : KeyTable()) {
+    if (k.flag != KeyFlagScope::kGlobal) continue;
+    std::string key(k.name), name = FlagName(k), help(k.help);
+    g.options[key].push_back(k.kind == KeyKind::kBool
+                                 ? app.add_flag(name + "{true}", g.values[key], help)
+                                 : app.add_option(name, g.values[key], help));
   }
   app.add_option("--placeholder", g.placeholders, "placeholder name=value (repeatable)");
   app.add_option("--config", g.config_file,
@@ -199,9 +165,8 @@ int RunWords(std::vector<std::string> words,
     return a.add_flag("--offline", ctx.offline, "check the files only, even when a URL is set");
   });
   command_option({validate}, [&](CLI::App& a) {
-    CLI::Option* o = a.add_option("--dialect", g.values["dialect"],
-                                  "SQL dialect of the scripts when no URL is set: postgresql, "
-                                  "mysql or sqlite (config dialect)");
+    CLI::Option* o =
+        a.add_option("--dialect", g.values["dialect"], std::string(FindKey("dialect")->help));
     g.options["dialect"].push_back(o);
     return o;
   });
@@ -212,9 +177,8 @@ int RunWords(std::vector<std::string> words,
         ->type_name("REF");
   });
   command_option({validate}, [&](CLI::App& a) {
-    CLI::Option* o =
-        a.add_flag("--undo-required{true}", g.values["undo_required"],
-                   "require an undo file for every versioned migration (config undo_required)");
+    CLI::Option* o = a.add_flag("--undo-required{true}", g.values["undo_required"],
+                                std::string(FindKey("undo_required")->help));
     g.options["undo_required"].push_back(o);
     return o;
   });
@@ -236,8 +200,7 @@ int RunWords(std::vector<std::string> words,
   command_option({exec}, [&](CLI::App& a) {
     return a
         .add_option("--keep-env,--exec-keep-env", keep_env,
-                    "pass this FLYRUN_* variable (name or glob) on to the command; repeatable "
-                    "(config exec_keep_env)")
+                    std::string(FindKey("exec_keep_env")->help))
         ->type_name("NAME")
         ->allow_extra_args(false);
   });

@@ -13,11 +13,13 @@ bool RecordBaseline(Driver& driver, const Config& config) {
     throw UsageError("baseline_version: '" + config.baseline_version + "' is not a version",
                      "use a version such as 1 or 2.3");
   }
+  HistoryFormat format = driver.history_format();
   AppliedMigration row;
-  row.version = v->str();
-  row.description = config.baseline_description;
+  row.version = HistoryVersion(format, v->str(), config.baseline_version);
+  row.description = BaselineDescription(format, config.baseline_description);
   row.type = "BASELINE";
-  row.script = config.baseline_description;
+  row.script = row.description;
+  row.installed_by = config.installed_by;
   driver.InsertHistory(row);
   return true;
 }
@@ -39,16 +41,17 @@ ExitCode RunBaseline(const CommandContext& ctx) {
   }
   RecordBaseline(*driver, config);
   std::string version = Version::parse(config.baseline_version)->str();
+  std::string description =
+      BaselineDescription(driver->history_format(), config.baseline_description);
   if (ctx.output == OutputFormat::kJson) {
     *ctx.out << nlohmann::json({{"command", "baseline"},
                                 {"success", true},
                                 {"baseline_version", version},
-                                {"baseline_description", config.baseline_description}})
+                                {"baseline_description", description}})
                     .dump(2)
              << '\n';
   } else {
-    *ctx.out << "Baselined the schema at version " << version << " (" << config.baseline_description
-             << ")\n";
+    *ctx.out << "Baselined the schema at version " << version << " (" << description << ")\n";
   }
   return ExitCode::kSuccess;
 }

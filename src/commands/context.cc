@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <sstream>
 
 #include "checksum/checksum.h"
+#include "checksum/flyway_checksum.h"
 #include "commands/output.h"
 #include "core/error.h"
 #include "driver/factory.h"
@@ -26,17 +28,108 @@ std::string PlaceholderFingerprint(const Config& config) {
   return out;
 }
 
+std::string ReadWhole(const ResolvedMigration& m) {
+  std::ifstream in(m.path, std::ios::binary);
+  if (!in) throw UsageError("cannot read " + m.path.string(), "check that the file is readable");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool EqualsIgnoringCase(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 }  // namespace
 
-LoadedMigrations LoadMigrations(const Config& config) {
-  ScanResult scan = ScanLocations(config.locations);
-  LoadedMigrations loaded{std::move(scan.migrations), std::move(scan.issues)};
-  std::string fingerprint = PlaceholderFingerprint(config);
-  for (auto& m : loaded.migrations) {
-    m.checksum =
-        FileChecksum(m.path, m.kind == MigrationKind::kRepeatable ? fingerprint : std::string());
+ScanOptions ScanOptionsFor(const Config& config) {
+  ScanOptions o;
+  o.locations = config.locations;
+  o.naming.versioned_prefix = config.sql_migration_prefix;
+  o.naming.undo_prefix = config.undo_sql_migration_prefix;
+  o.naming.repeatable_prefix = config.repeatable_sql_migration_prefix;
+  o.naming.separator = config.sql_migration_separator;
+  o.naming.suffixes = config.sql_migration_suffixes;
+  o.report_malformed = config.validate_migration_naming.value_or(!config.flyway);
+  o.classpath_root = config.classpath_root;
+  o.placeholder_replacement = config.placeholder_replacement;
+  o.placeholders = config.placeholders;
+  o.placeholder_prefix = config.placeholder_prefix;
+  o.placeholder_suffix = config.placeholder_suffix;
+  return o;
+}
+
+// Interim replacement: `prefix name suffix` with the value of `name` (matched
+// case-insensitively, flyrun's built-ins also under flyway:); anything else is
+// left as it is. Flyway's own rules replace this function's body.
+std::string ReplacedText(const std::string& text, const Config& config,
+                         const std::map<std::string, std::string>& placeholders) {
+  const std::string& prefix = config.placeholder_prefix;
+  const std::string& suffix = config.placeholder_suffix;
+  if (prefix.empty() || suffix.empty()) return text;
+  std::string out;
+  size_t at = 0;
+  for (;;) {
+    size_t start = text.find(prefix, at);
+    size_t end = start == std::string::npos ? start : text.find(suffix, start + prefix.size());
+    if (end == std::string::npos) break;
+    std::string name = text.substr(start + prefix.size(), end - start - prefix.size());
+    const std::string* value = nullptr;
+    for (const auto& [k, v] : placeholders) {
+      if (EqualsIgnoringCase(k, name) ||
+          (k.rfind("flyrun:", 0) == 0 && EqualsIgnoringCase("flyway:" + k.substr(7), name)))
+        value = &v;
+    }
+    out.append(text, at, start - at);
+    if (value) {
+      out += *value;
+      at = end + suffix.size();
+    } else {
+      out += prefix;
+      at = start + prefix.size();
+    }
   }
+  return out + text.substr(at);
+}
+
+HistoryFormat ConfiguredHistoryFormat(const Config& config) {
+  return ChooseHistoryFormat(config.flyway, std::nullopt);
+}
+
+std::string ChecksumOf(const ResolvedMigration& m, const Config& config, HistoryFormat format,
+                       const std::string& user, const std::string& database) {
+  bool repeatable = m.kind == MigrationKind::kRepeatable;
+  if (format == HistoryFormat::kFlyrun)
+    return FileChecksum(m.path, repeatable ? PlaceholderFingerprint(config) : std::string());
+  const std::string& encoding = m.encoding ? *m.encoding : config.encoding;
+  bool replace = m.placeholder_replacement.value_or(config.placeholder_replacement);
+  if (!repeatable || !replace) return std::to_string(FlywayFileChecksum(m.path, encoding));
+  std::string text = DecodeToUtf8(ReadWhole(m), encoding, m.path.string());
+  text = ReplacedText(text, config, PlaceholdersFor(config, user, database, m.script));
+  return std::to_string(FlywayChecksumOfText(text));
+}
+
+LoadedMigrations LoadMigrations(const Config& config) {
+  ScanResult scan = ScanLocations(ScanOptionsFor(config));
+  LoadedMigrations loaded{std::move(scan.migrations), std::move(scan.issues),
+                          ConfiguredHistoryFormat(config)};
+  for (auto& m : loaded.migrations) m.checksum = ChecksumOf(m, config, loaded.format);
   return loaded;
+}
+
+void UseHistoryFormat(LoadedMigrations& loaded, const Config& config, Driver& driver) {
+  HistoryFormat format = driver.history_format();
+  bool changed = format != loaded.format;
+  if (!changed && format == HistoryFormat::kFlyrun) return;
+  std::string user = driver.CurrentUser(), database = driver.DatabaseName();
+  for (auto& m : loaded.migrations) {
+    if (changed || m.kind == MigrationKind::kRepeatable)
+      m.checksum = ChecksumOf(m, config, format, user, database);
+  }
+  loaded.format = format;
 }
 
 LoadedMigrations LoadMigrationsOrRefuse(const CommandContext& ctx) {
@@ -115,6 +208,7 @@ ConnectionOptions ConnectionOptionsFor(const Config& config) {
   o.password = config.password;
   o.schema = config.schema;
   o.table = config.table;
+  o.history_format = ConfiguredHistoryFormat(config);
   if (!config.init_sql.empty()) o.init_sql = SplitInitSql(config);
   o.connect_retries = config.connect_retries;
   o.connect_retry_interval = config.connect_retry_interval;
@@ -165,6 +259,19 @@ SplitOptions SplitOptionsFor(const Config& config, const Driver& driver) {
 ReconcileOptions ReconcileOptionsFor(const Config& config) {
   ReconcileOptions o;
   o.out_of_order = config.out_of_order;
+  // The default, *:future, is flyrun's own rule, so the patterns always apply.
+  o.ignore_patterns.clear();
+  for (const std::string& text : config.ignore_migration_patterns) {
+    if (text.empty()) continue;
+    auto pattern = ParseIgnorePattern(text);
+    if (!pattern) {
+      throw UsageError("ignore_migration_patterns: '" + text + "' is not a pattern",
+                       "write type:state with type versioned, repeatable or *, and state "
+                       "missing, pending, ignored, future or * (e.g. *:future, "
+                       "repeatable:missing)");
+    }
+    o.ignore_patterns.push_back(*pattern);
+  }
   std::string target = config.target;
   if (target == "current") {
     o.target_current = true;

@@ -16,6 +16,7 @@
 #include "history/reconcile.h"
 #include "parse/statement_source.h"
 #include "scan/migration.h"
+#include "scan/scanner.h"
 
 namespace flyrun {
 
@@ -43,13 +44,42 @@ struct CommandContext {
   mutable nlohmann::json partial_result = nlohmann::json::object();
 };
 
-/// Scanned migrations with checksums (repeatables' checksums cover the
-/// placeholder values), plus every scan problem.
+/// Scanned migrations with checksums in a history format, plus every scan
+/// problem. flyrun's format: SHA-256 of the normalised text, repeatables'
+/// covering the user placeholder values. Flyway's: Flyway's CRC-32 (decimal
+/// text of the signed int) of the text decoded with the script's encoding;
+/// repeatables with placeholder replacement on hashed after replacement.
 struct LoadedMigrations {
   std::vector<ResolvedMigration> migrations;
   Issues issues;
+  HistoryFormat format = HistoryFormat::kFlyrun;  ///< the checksums' format
 };
+/// The format the configuration asks for, before a history table is seen:
+/// Flyway's when Config::flyway.
+HistoryFormat ConfiguredHistoryFormat(const Config& config);
+/// Scans and computes checksums in ConfiguredHistoryFormat(config).
 LoadedMigrations LoadMigrations(const Config& config);
+/// After connecting: the checksums in the format the driver keeps the history
+/// in (Driver::history_format, which also honours a table of Flyway's layout),
+/// recomputed when it differs, and Flyway repeatables' with the session's
+/// placeholders (${flyway:user}, ${flyway:database}).
+void UseHistoryFormat(LoadedMigrations& loaded, const Config& config, Driver& driver);
+
+/// The checksum of one migration in `format`; `user`/`database` fill the
+/// built-in placeholders of a Flyway repeatable. Error(kUsage) naming the
+/// file when it cannot be read or decoded.
+std::string ChecksumOf(const ResolvedMigration& m, const Config& config, HistoryFormat format,
+                       const std::string& user = {}, const std::string& database = {});
+
+/// A script's text after placeholder replacement, as Flyway hashes a
+/// repeatable: the single place that replacement is asked for here.
+std::string ReplacedText(const std::string& text, const Config& config,
+                         const std::map<std::string, std::string>& placeholders);
+
+/// The scanner's options from the configuration: locations, naming keys,
+/// classpath_root, and whether a badly named file is an error
+/// (validate_migration_naming; unset = yes, but no in a Flyway project).
+ScanOptions ScanOptionsFor(const Config& config);
 
 /// LoadMigrations for commands that change the database: any scan problem is
 /// printed and ends the command (Error(kValidation)) before it connects.
@@ -60,6 +90,7 @@ LoadedMigrations LoadMigrationsOrRefuse(const CommandContext& ctx);
 /// after it. For `wait`, and `exec` when connect_retries is not set.
 void RetryConnectingFor(Config& config, std::chrono::milliseconds timeout);
 
+/// Connection options; history_format = ConfiguredHistoryFormat(config).
 ConnectionOptions ConnectionOptionsFor(const Config& config);
 
 /// Opens the driver for the configured URL (RequireUrl first). `read_only`:

@@ -55,7 +55,14 @@ void DryRunDriver::EnsureHistoryTable() {
     out_ << "-- create the history table " << history_table_sql() << "\n";
 }
 
-void DryRunDriver::InsertHistory(const AppliedMigration& row) {
+/// A checksum as the column takes it: Flyway's integer unquoted.
+static std::string ChecksumLiteral(HistoryFormat format,
+                                   const std::optional<std::string>& checksum) {
+  return format == HistoryFormat::kFlyway && checksum ? *checksum : Literal(checksum);
+}
+
+void DryRunDriver::InsertHistory(const AppliedMigration& given) {
+  AppliedMigration row = FitHistoryRow(given);
   if (next_rank_ == 0) {
     int max = 0;
     for (const auto& h : real_.ReadHistory()) max = std::max(max, h.installed_rank);
@@ -65,9 +72,11 @@ void DryRunDriver::InsertHistory(const AppliedMigration& row) {
        << " (installed_rank, version, description, type, script, checksum, installed_by, "
           "installed_on, execution_time, success) VALUES ("
        << next_rank_++ << ", " << Literal(row.version) << ", " << Literal(row.description) << ", "
-       << Literal(row.type) << ", " << Literal(row.script) << ", " << Literal(row.checksum) << ", "
-       << Literal(real_.CurrentUser()) << ", CURRENT_TIMESTAMP, " << row.execution_time << ", "
-       << (row.success ? "TRUE" : "FALSE") << ");\n";
+       << Literal(row.type) << ", " << Literal(row.script) << ", "
+       << ChecksumLiteral(history_format(), row.checksum) << ", "
+       << Literal(row.installed_by.empty() ? real_.HistoryUser() : row.installed_by)
+       << ", CURRENT_TIMESTAMP, " << row.execution_time << ", " << (row.success ? "TRUE" : "FALSE")
+       << ");\n";
 }
 
 void DryRunDriver::DeleteHistory(int installed_rank) {
@@ -77,7 +86,8 @@ void DryRunDriver::DeleteHistory(int installed_rank) {
 
 void DryRunDriver::UpdateHistory(int installed_rank, const std::optional<std::string>& checksum,
                                  const std::string& description, bool success) {
-  out_ << "UPDATE " << history_table_sql() << " SET checksum = " << Literal(checksum)
+  out_ << "UPDATE " << history_table_sql()
+       << " SET checksum = " << ChecksumLiteral(history_format(), checksum)
        << ", description = " << Literal(description)
        << ", success = " << (success ? "TRUE" : "FALSE")
        << " WHERE installed_rank = " << installed_rank << ";\n";

@@ -21,6 +21,7 @@ class DryRunDriver : public Driver {
   void ScriptLeftSession(const SessionLexing& session) override { lexing_ = session; }
   bool transactional_ddl() const override { return real_.transactional_ddl(); }
   std::string history_table_sql() const override { return real_.history_table_sql(); }
+  HistoryFormat history_format() const override { return real_.history_format(); }
   std::unique_ptr<LockGuard> Lock(std::chrono::milliseconds timeout) override {
     return real_.Lock(timeout);
   }
@@ -37,6 +38,7 @@ class DryRunDriver : public Driver {
   void UpdateHistory(int installed_rank, const std::optional<std::string>& checksum,
                      const std::string& description, bool success) override;
   std::string CurrentUser() override { return real_.CurrentUser(); }
+  std::string HistoryUser() override { return real_.HistoryUser(); }
   std::string DatabaseName() override { return real_.DatabaseName(); }
   bool SchemaIsEmpty() override { return real_.SchemaIsEmpty(); }
   void Clean() override;

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "commands/output.h"
+#include "commands/script_checks.h"
 #include "commands/script_outcome.h"
 #include "core/error.h"
 #include "core/interrupt.h"
@@ -110,13 +111,17 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
   SplitOptions opts = SplitOptionsFor(ctx.config, driver);
   opts.placeholders = PlaceholdersFor(ctx.config, session.user, session.database, m.script);
   auto source = StatementSource::Open(m.path.string(), opts);
-  bool transactional = source->directives().transactional;
+  // The directive, the script's .sql.conf and the configuration decide; in a
+  // Flyway project so do the statements, which takes a pass over the script
+  // before it runs.
+  TransactionDecision decision = DecideTransactionFor(m, TransactionRules::Of(ctx.config),
+                                                      source->directives().transactional, opts);
+  bool transactional = decision.transactional;
   if (run.in_group && !transactional) {
     throw Error(ExitCode::kValidation,
-                m.script +
-                    " runs outside a transaction (-- flyrun:transaction=false) and cannot "
-                    "be part of a group",
-                "apply it without group: true, or remove the directive");
+                m.script + " runs outside a transaction (" + decision.why_not +
+                    ") and cannot be part of a group",
+                "apply it without group: true, or make it run in a transaction");
   }
 
   ScriptOutcome outcome;
@@ -132,7 +137,9 @@ int RunScript(Driver& driver, const CommandContext& ctx, const SessionInfo& sess
   if (!driver.transactional_ddl()) outcome.committed_why = " (MySQL commits DDL implicitly)";
 
   AppliedMigration row;
-  if (m.version) row.version = m.version->str();
+  if (m.version)
+    row.version = HistoryVersion(driver.history_format(), m.version->str(), m.version_text);
+  row.installed_by = ctx.config.installed_by;
   row.description = m.description;
   row.type = run.type;
   row.script = m.script;

@@ -14,6 +14,7 @@ ExitCode RunInfo(const CommandContext& ctx) {
   LoadedMigrations loaded = LoadMigrations(config);
   for (const auto& i : loaded.issues) spdlog::warn("{}: {}", i.file, i.message);
   auto driver = Connect(ctx, /*read_only=*/true);
+  UseHistoryFormat(loaded, config, *driver);
   Plan plan = Reconcile(loaded.migrations, driver->ReadHistory(), ReconcileOptionsFor(config));
 
   if (ctx.output == OutputFormat::kJson) {

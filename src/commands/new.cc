@@ -87,7 +87,7 @@ std::string FileDescription(const std::string& given) {
 ExitCode RunNew(const CommandContext& ctx) {
   const Config& config = ctx.config;
   std::string description = FileDescription(ctx.new_description);
-  ScanResult scan = ScanLocations(config.locations);
+  ScanResult scan = ScanLocations(ScanOptionsFor(config));
   std::string version = NextVersion(scan.migrations);
   std::vector<std::string> names;
   for (char prefix : {'V', 'U'}) {
@@ -106,7 +106,7 @@ ExitCode RunNew(const CommandContext& ctx) {
     }
     names.push_back(std::move(name));
   }
-  std::filesystem::path dir = config.locations.front();
+  std::filesystem::path dir = ResolveLocation(config.locations.front(), config.classpath_root);
   std::filesystem::create_directories(dir);
   std::vector<std::string> created;
   for (const std::string& name : names) {

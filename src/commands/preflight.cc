@@ -20,8 +20,11 @@ namespace {
 // anyway, so that their problems are reported together with the others'.
 constexpr std::uintmax_t kBigScript = 8u << 20;
 
-bool RunsWholeOrNotAtAll(const ResolvedMigration& m, Driver& driver, const SplitOptions& base) {
+bool RunsWholeOrNotAtAll(const ResolvedMigration& m, Driver& driver, const SplitOptions& base,
+                         const TransactionRules& rules) {
   if (!driver.transactional_ddl()) return false;
+  // Whether it runs in a transaction may depend on all its statements.
+  if (rules.flyway || !rules.execute_in_transaction || m.execute_in_transaction) return false;
   std::error_code ec;
   auto size = std::filesystem::file_size(m.path, ec);
   if (ec || size < kBigScript) return false;
@@ -46,6 +49,7 @@ void PreflightOrRefuse(const CommandContext& ctx, Driver& driver,
   SessionInfo session = SessionInfo::Of(driver);
   SplitOptions base = SplitOptionsFor(ctx.config, driver);
   Issues issues;
+  TransactionRules rules = TransactionRules::Of(ctx.config);
   // The scripts run one after another on one session: each is checked with the
   // settings the ones before it leave (a SET sql_mode in V1 holds in V2).
   // Callbacks run between them and are checked from the session as it is now.
@@ -54,9 +58,9 @@ void PreflightOrRefuse(const CommandContext& ctx, Driver& driver,
     bool in_order = m->kind != MigrationKind::kCallback;
     SplitOptions opts = base;
     if (in_order) opts.session = next;
-    if (m == checked.front() && RunsWholeOrNotAtAll(*m, driver, opts)) continue;
+    if (m == checked.front() && RunsWholeOrNotAtAll(*m, driver, opts, rules)) continue;
     opts.placeholders = PlaceholdersFor(ctx.config, session.user, session.database, m->script);
-    SessionLexing after = CheckScript(*m, std::move(opts), issues);
+    SessionLexing after = CheckScript(*m, std::move(opts), issues, rules);
     if (in_order) next = after;
   }
   if (!HasErrors(issues)) {

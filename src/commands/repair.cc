@@ -27,7 +27,7 @@ std::string Differences(const AppliedMigration& h, const ResolvedMigration& m) {
   std::string out;
   if (h.checksum != m.checksum)
     out = "checksum " + h.checksum.value_or("(none)") + " -> " + m.checksum;
-  if (h.description != m.description) {
+  if (h.description != FitColumn(m.description, kDescriptionWidth)) {
     out += (out.empty() ? "" : ", ") + std::string("description '") + h.description + "' -> '" +
            m.description + "'";
   }
@@ -85,6 +85,7 @@ ExitCode RunRepair(const CommandContext& ctx) {
   ChangeSession change(ctx);
   Driver* driver = &change.driver();
   driver->EnsureHistoryTable();
+  UseHistoryFormat(loaded, ctx.config, *driver);
   auto history = driver->ReadHistory();
 
   MarkApplied mark;
@@ -123,6 +124,7 @@ ExitCode RunRepair(const CommandContext& ctx) {
     if (missing_ranks.count(h.installed_rank) > 0) {
       AppliedMigration marker = h;
       marker.type = "DELETE";
+      marker.installed_by = ctx.config.installed_by;
       marker.execution_time = 0;
       marker.success = true;
       driver->InsertHistory(marker);
@@ -136,7 +138,9 @@ ExitCode RunRepair(const CommandContext& ctx) {
     auto it = by_version.find(Normalised(h.version));
     if (it == by_version.end()) continue;
     const ResolvedMigration* m = it->second;
-    if (h.checksum != m->checksum || h.description != m->description) {
+    // A description longer than its column is stored cut (FitColumn).
+    if (h.checksum != m->checksum ||
+        h.description != FitColumn(m->description, kDescriptionWidth)) {
       driver->UpdateHistory(h.installed_rank, m->checksum, m->description, true);
       changes.push_back("realigned version " + Normalised(h.version) + " (" + m->script +
                         "): " + Differences(h, *m));

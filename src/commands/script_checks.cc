@@ -3,6 +3,7 @@
 #include <cctype>
 #include <string_view>
 
+#include "config/config.h"
 #include "core/error.h"
 
 namespace flyrun {
@@ -64,15 +65,120 @@ bool SetsForeignKeys(std::string_view sql) {
 
 }  // namespace
 
-SessionLexing CheckScript(const ResolvedMigration& m, SplitOptions options, Issues& issues) {
+TransactionRules TransactionRules::Of(const Config& config) {
+  TransactionRules rules;
+  rules.flyway = config.flyway;
+  rules.mixed = config.mixed;
+  rules.execute_in_transaction = config.execute_in_transaction;
+  return rules;
+}
+
+void TransactionVerdict::Note(const Statement& st) {
+  if (!st.non_transactional.empty()) {
+    if (non_transactional_seen) return;
+    non_transactional_seen = true;
+    non_transactional_what = st.non_transactional;
+    non_transactional_line = st.line;
+  } else if (!transactional_seen) {
+    transactional_seen = true;
+    transactional_line = st.line;
+  }
+}
+
+TransactionDecision DecideTransaction(const ResolvedMigration& m, const TransactionRules& rules,
+                                      bool directive_transactional, bool& needs_statements) {
+  needs_statements = false;
+  TransactionDecision d;
+  if (!directive_transactional) {
+    d.transactional = false;
+    d.why_not = "-- flyrun:transaction=false";
+  } else if (m.execute_in_transaction) {
+    // The script's own setting wins, and the statements are not asked (Flyway).
+    d.transactional = *m.execute_in_transaction;
+    if (!d.transactional) d.why_not = "executeInTransaction=false in " + m.script + ".conf";
+  } else if (!rules.execute_in_transaction) {
+    d.transactional = false;
+    d.why_not = "execute_in_transaction is false";
+  } else {
+    needs_statements = rules.flyway;
+  }
+  return d;
+}
+
+TransactionDecision DecideFromStatements(const ResolvedMigration& m, const TransactionRules& rules,
+                                         const TransactionVerdict& verdict) {
+  TransactionDecision d;
+  d.by_statements = true;
+  if (!verdict.non_transactional_seen) return d;
+  std::string what = verdict.non_transactional_what + " (line " +
+                     std::to_string(verdict.non_transactional_line) + ")";
+  if (verdict.transactional_seen && !rules.mixed) {
+    Error e(ExitCode::kValidation,
+            m.path.string() + " mixes a statement that cannot run in a transaction, " + what +
+                ", with statements that can (the first on line " +
+                std::to_string(verdict.transactional_line) + ")",
+            "move the statements that cannot run in a transaction to a script of their own, or "
+            "set mixed to true to run the whole script without a transaction (as Flyway does)");
+    e.file = m.path.string();
+    e.line = verdict.non_transactional_line;
+    throw e;
+  }
+  d.transactional = false;
+  d.why_not =
+      what + " cannot run in a transaction" +
+      (verdict.transactional_seen ? " (mixed is on: the whole script runs without one)" : "");
+  return d;
+}
+
+TransactionDecision DecideTransactionFor(const ResolvedMigration& m, const TransactionRules& rules,
+                                         bool directive_transactional,
+                                         const SplitOptions& options) {
+  bool needs_statements = false;
+  TransactionDecision d = DecideTransaction(m, rules, directive_transactional, needs_statements);
+  if (!needs_statements) return d;
+  TransactionVerdict verdict;
+  try {
+    SplitOptions opts = options;
+    opts.issues = nullptr;
+    auto source = StatementSource::Open(m.path.string(), opts);
+    Statement st;
+    while (source->Next(st)) verdict.Note(st);
+  } catch (const Error& e) {
+    if (e.code() == ExitCode::kInterrupted) throw;
+    return d;  // the run meets the same problem and reports it
+  }
+  return DecideFromStatements(m, rules, verdict);
+}
+
+SessionLexing CheckScript(const ResolvedMigration& m, SplitOptions options, Issues& all_issues,
+                          const TransactionRules& rules) {
   const std::string file = m.path.string();
   const char* first_line = "put `-- flyrun:transaction=false` on the first line of ";
-  options.issues = &issues;
+  options.issues = &all_issues;
+  // In a Flyway project the statements decide whether the script runs in a
+  // transaction, so the checks that assume it does wait for the end.
+  Issues deferred;
+  bool needs_statements = false;
+  TransactionVerdict verdict;
+  auto settle = [&] {
+    if (!needs_statements) return;
+    try {
+      if (DecideFromStatements(m, rules, verdict).transactional) {
+        all_issues.insert(all_issues.end(), deferred.begin(), deferred.end());
+      }
+    } catch (const Error& e) {
+      all_issues.push_back({"mixed-transactional", file, e.line, 0, e.what(), e.hint()});
+    }
+  };
   try {
     auto source = StatementSource::Open(file, options);
-    bool transactional = source->directives().transactional;
+    bool transactional =
+        DecideTransaction(m, rules, source->directives().transactional, needs_statements)
+            .transactional;
+    Issues& issues = needs_statements ? deferred : all_issues;
     Statement st;
     while (source->Next(st)) {
+      if (needs_statements) verdict.Note(st);
       if (!transactional) continue;
       if (!st.non_transactional.empty()) {
         issues.push_back(
@@ -102,9 +208,10 @@ SessionLexing CheckScript(const ResolvedMigration& m, SplitOptions options, Issu
         issues.push_back(std::move(warning));
       }
     }
+    settle();
     return source->session();
   } catch (const Error& e) {
-    issues.push_back(
+    all_issues.push_back(
         {"syntax", e.file.empty() ? file : e.file, e.line, e.column, e.what(), e.hint()});
   }
   return options.session;

@@ -1,10 +1,72 @@
 #pragma once
 
+#include <string>
+
 #include "core/issue.h"
+#include "core/statement.h"
 #include "parse/statement_source.h"
 #include "scan/migration.h"
 
 namespace flyrun {
+
+struct Config;
+
+/// What decides whether a script runs in a transaction, besides its own
+/// `-- flyrun:transaction=false` directive and its `.sql.conf`.
+struct TransactionRules {
+  /// A Flyway project (Config::flyway): a script whose statements cannot run
+  /// in a transaction runs outside one without a directive, as Flyway does.
+  bool flyway = false;
+  /// Config::mixed: such statements may share a script with others, and the
+  /// whole script then runs outside a transaction (Flyway's rule).
+  bool mixed = false;
+  /// Config::execute_in_transaction.
+  bool execute_in_transaction = true;
+  static TransactionRules Of(const Config& config);
+};
+
+/// The statements of a script as far as transactions go: the first that
+/// cannot run in a transaction and the first that can.
+struct TransactionVerdict {
+  void Note(const Statement& st);
+  bool non_transactional_seen = false;
+  bool transactional_seen = false;
+  std::string non_transactional_what;  ///< e.g. "CREATE INDEX CONCURRENTLY"
+  int non_transactional_line = 0;
+  int transactional_line = 0;
+};
+
+/// How a script runs, and why not in a transaction.
+struct TransactionDecision {
+  bool transactional = true;
+  /// When not transactional: why, for messages ("-- flyrun:transaction=false",
+  /// "executeInTransaction=false in V1__x.sql.conf", "CREATE INDEX
+  /// CONCURRENTLY on line 3 cannot run in a transaction").
+  std::string why_not;
+  /// Decided by the statements (Flyway project): the transactional checks of
+  /// CheckScript do not apply.
+  bool by_statements = false;
+};
+
+/// The decision before looking at statements: the directive, then the
+/// script's `.sql.conf` executeInTransaction, then the configuration's.
+/// `needs_statements` is set when, in a Flyway project, the statements decide
+/// (DecideFromStatements).
+TransactionDecision DecideTransaction(const ResolvedMigration& m, const TransactionRules& rules,
+                                      bool directive_transactional, bool& needs_statements);
+
+/// The rest of the decision once the statements are known: any statement
+/// that cannot run in a transaction takes the whole script out of one; mixed
+/// with others it is an error (Error(kValidation) naming the file and both
+/// statements' lines) unless rules.mixed.
+TransactionDecision DecideFromStatements(const ResolvedMigration& m, const TransactionRules& rules,
+                                         const TransactionVerdict& verdict);
+
+/// DecideTransaction, plus for a Flyway project a pass that splits the script
+/// (with `options`) without running it, for DecideFromStatements. A script
+/// that cannot be split is left to the run to report (transactional).
+TransactionDecision DecideTransactionFor(const ResolvedMigration& m, const TransactionRules& rules,
+                                         bool directive_transactional, const SplitOptions& options);
 
 /// Splits one script to its end with `options` (dialect and placeholders set by
 /// the caller; options.issues is ignored) and appends every problem to `issues`:
@@ -18,6 +80,12 @@ namespace flyrun {
 /// Streams the file: memory does not grow with its size. Returns the session's
 /// settings as the script leaves them (a SET sql_mode...), so that scripts that
 /// run one after another can be checked as they will be lexed.
-SessionLexing CheckScript(const ResolvedMigration& m, SplitOptions options, Issues& issues);
+/// With `rules`, a script the configuration or its `.sql.conf` takes out of a
+/// transaction is checked as one with the directive; in a Flyway project a
+/// script whose statements cannot run in a transaction is too, and one that
+/// mixes both kinds without rules.mixed is a "mixed-transactional" error
+/// naming both lines.
+SessionLexing CheckScript(const ResolvedMigration& m, SplitOptions options, Issues& issues,
+                          const TransactionRules& rules = {});
 
 }  // namespace flyrun

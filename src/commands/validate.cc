@@ -45,7 +45,7 @@ void CheckScripts(const CommandContext& ctx, const SplitOptions& base,
   for (const auto& m : migrations) {
     SplitOptions opts = base;
     opts.placeholders = PlaceholdersFor(ctx.config, "user", "database", m.script);
-    CheckScript(m, std::move(opts), issues);
+    CheckScript(m, std::move(opts), issues, TransactionRules::Of(ctx.config));
   }
 }
 
@@ -101,12 +101,22 @@ ExitCode RunValidate(const CommandContext& ctx) {
   // With a database the scripts are lexed as its session will read them
   // (server version, standard_conforming_strings, sql_mode).
   std::unique_ptr<Driver> driver;
-  if (!offline) driver = Connect(ctx);
+  if (!offline) {
+    driver = Connect(ctx);
+    UseHistoryFormat(loaded, config, *driver);
+  }
   CheckScripts(ctx, driver ? SplitOptionsFor(config, *driver) : SplitOptionsFor(config, dialect),
                loaded.migrations, issues);
   if (config.undo_required) CheckUndoCoverage(loaded.migrations, issues);
   std::optional<BaseInfo> base;
-  if (!ctx.base.empty()) base = CheckAgainstBase(ctx, loaded.migrations, issues);
+  if (!ctx.base.empty()) {
+    // The files at the base are compared by flyrun's checksum, whatever the
+    // history's format.
+    std::vector<ResolvedMigration> here = loaded.migrations;
+    if (loaded.format != HistoryFormat::kFlyrun)
+      for (auto& m : here) m.checksum = ChecksumOf(m, config, HistoryFormat::kFlyrun);
+    base = CheckAgainstBase(ctx, here, issues);
+  }
   if (driver) {
     Plan plan = Reconcile(loaded.migrations, driver->ReadHistory(), ReconcileOptionsFor(config));
     issues.insert(issues.end(), plan.issues.begin(), plan.issues.end());

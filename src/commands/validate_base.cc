@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "commands/validate_checks.h"
+#include "scan/scanner.h"
 #include "vcs/base_compare.h"
 #include "vcs/base_migrations.h"
 #include "vcs/git_repository.h"
@@ -19,7 +20,11 @@ BaseInfo CheckAgainstBase(const CommandContext& ctx,
   info.ref = ctx.base;
   info.commit = ref.commit;
 
-  std::vector<ResolvedMigration> at_ref = vcs::MigrationsAt(repo, ref, ctx.config.locations, cwd);
+  // Flyway's filesystem:/classpath: prefixes name directories of the tree too.
+  std::vector<std::string> locations;
+  for (const std::string& location : ctx.config.locations)
+    locations.push_back(ResolveLocation(location, ctx.config.classpath_root));
+  std::vector<ResolvedMigration> at_ref = vcs::MigrationsAt(repo, ref, locations, cwd);
   info.migrations = at_ref.size();
   std::vector<ResolvedMigration> at_fork;
   bool fork_known = false;
@@ -27,8 +32,7 @@ BaseInfo CheckAgainstBase(const CommandContext& ctx,
     if (auto fork = repo.MergeBase(ref, *head)) {
       info.merge_base = fork->commit;
       fork_known = true;
-      at_fork = fork->tree == ref.tree ? at_ref
-                                       : vcs::MigrationsAt(repo, *fork, ctx.config.locations, cwd);
+      at_fork = fork->tree == ref.tree ? at_ref : vcs::MigrationsAt(repo, *fork, locations, cwd);
     } else if (!ref.commit.empty()) {
       // A shallow clone: what REF gained after the fork cannot be told apart
       // from what this branch removed, so such files are reported as deleted.

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "config/config_internal.h"
+#include "config/keys.h"
 #include "config/secrets.h"
 #include "core/dialect_names.h"
 #include "core/error.h"
@@ -25,34 +26,26 @@ namespace fs = std::filesystem;
 using config_internal::FileLayers;
 using config_internal::Layer;
 using config_internal::RawValue;
+using config_internal::Trim;
 
-constexpr char kEnvPrefix[] = "FLYRUN_";
+constexpr char kEnvPrefix[] = "FLYRUN_";  // and keys.h EnvVarName
 constexpr char kPlaceholderPrefix[] = "FLYRUN_PLACEHOLDERS_";
 
 // Ranks of the sources, lowest first; a higher rank overrides a lower one.
-enum Rank { kFileTop = 0, kEnvBlock = 1, kEnvVars = 2, kFlags = 3 };
-
-std::string FlagOf(const std::string& key) {
-  std::string flag = "--" + key;
-  for (char& c : flag) c = c == '_' ? '-' : c;
-  return flag;
-}
-
-std::string EnvVarOf(const std::string& key) {
-  std::string var = kEnvPrefix;
-  for (char c : key) var += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return var;
-}
+// Flyway's files rank as the file top level, its standard input as an
+// environment block.
+enum Rank {
+  kFileTop = 0,
+  kEnvBlock = 1,
+  kFlywayEnvVars = 2,
+  kEnvVars = 3,
+  kFlywayArgs = 4,
+  kFlags = 5
+};
 
 std::string Lower(std::string text) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return text;
-}
-
-std::string Trim(const std::string& text) {
-  size_t begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return {};
-  return text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1);
 }
 
 [[noreturn]] void Fail(const std::string& message, const RawValue& raw, std::string hint = {}) {
@@ -124,6 +117,11 @@ class Merger {
 
  private:
   void ApplyKey(const std::string& key, const RawValue& raw, Rank rank) {
+    const KeySpec* spec = FindKey(key);
+    // placeholders and environments arrive through their own paths.
+    if (!spec || spec->kind == KeyKind::kMap || spec->kind == KeyKind::kEnvironments) {
+      config_internal::ThrowUnknownKey(key, raw.where, raw.file, raw.line);
+    }
     const std::string& text = raw.text;
     if (key == "url") {
       RawValue url = raw;
@@ -132,8 +130,6 @@ class Merger {
       url.text = config_internal::TranslateUrl(url);  // jdbc: URLs
       config_internal::CheckUrl(url);
       config_.url = url.text;
-    } else if (key == "user") {
-      config_.user = text;
     } else if (key == "password") {
       AddSecret(text);
       config_.password = text;
@@ -142,22 +138,13 @@ class Merger {
       config_.password_file = Trim(text);
       password_file_rank_ = rank;
       password_file_ = raw;
-    } else if (key == "exec_keep_env") {
-      auto names = raw.list ? *raw.list : config_internal::SplitList(text);
-      for (auto& name : names) name = Trim(name);
-      std::erase_if(names, [](const std::string& n) { return n.empty(); });
-      config_.exec_keep_env = std::move(names);
     } else if (key == "locations") {
-      auto locations = raw.list ? *raw.list : config_internal::SplitList(text);
-      for (auto& location : locations) location = Trim(location);
-      std::erase_if(locations, [](const std::string& l) { return l.empty(); });
+      auto locations = ListOf(raw);
       if (locations.empty()) Fail("locations: no directory given " + raw.where, raw);
       config_.locations = std::move(locations);
     } else if (key == "table") {
       if (Trim(text).empty()) Fail("table: the history table name is empty " + raw.where, raw);
       config_.table = Trim(text);
-    } else if (key == "schema") {
-      config_.schema = Trim(text);
     } else if (key == "target") {
       // latest (kept as ""), current, next, a version, or a version with a
       // trailing '?' (it need not exist), as in Flyway.
@@ -177,47 +164,49 @@ class Merger {
       std::string version = Trim(text);
       if (!Version::parse(version)) BadValue(key, raw, "a version (e.g. 1 or 1.1)");
       config_.baseline_version = version;
-    } else if (key == "baseline_description") {
-      config_.baseline_description = text;
-    } else if (key == "init_sql") {
-      config_.init_sql = text;
     } else if (key == "dialect") {
       config_.dialect = DialectNamed(Lower(Trim(text)));
       if (!config_.dialect) BadValue(key, raw, "a dialect (use postgresql, mysql or sqlite)");
-    } else if (key == "connect_retries") {
-      auto count = config_internal::ParseCount(text);
-      if (!count) BadValue(key, raw, "a whole number of retries (e.g. 10)");
-      config_.connect_retries = *count;
-    } else if (bool* flag = BoolField(key)) {
+    } else {
+      ApplyField(*spec, raw);
+    }
+  }
+
+  // The keys whose kind says all: a string, a boolean, a count, a duration
+  // or a list stored in their Config member.
+  void ApplyField(const KeySpec& spec, const RawValue& raw) {
+    const std::string key(spec.name);
+    const std::string& text = raw.text;
+    if (auto* field = std::get_if<std::string Config::*>(&spec.field)) {
+      config_.*(*field) = spec.kind == KeyKind::kPath ? Trim(text) : text;
+    } else if (auto* flag = std::get_if<bool Config::*>(&spec.field)) {
       auto value = config_internal::ParseBool(text);
       if (!value) BadValue(key, raw, "a boolean (use true or false)");
-      *flag = *value;
-    } else if (std::chrono::milliseconds* duration = DurationField(key)) {
+      config_.*(*flag) = *value;
+    } else if (auto* maybe = std::get_if<std::optional<bool> Config::*>(&spec.field)) {
+      auto value = config_internal::ParseBool(text);
+      if (!value) BadValue(key, raw, "a boolean (use true or false)");
+      config_.*(*maybe) = *value;
+    } else if (auto* count = std::get_if<int Config::*>(&spec.field)) {
+      auto value = config_internal::ParseCount(text);
+      if (!value) BadValue(key, raw, "a whole number (e.g. 10)");
+      config_.*(*count) = *value;
+    } else if (auto* duration = std::get_if<std::chrono::milliseconds Config::*>(&spec.field)) {
       auto value = ParseDuration(text);
       if (!value) BadValue(key, raw, "a duration (use 30, 30s, 5m)");
-      *duration = *value;
+      config_.*(*duration) = *value;
+    } else if (auto* list = std::get_if<std::vector<std::string> Config::*>(&spec.field)) {
+      config_.*(*list) = ListOf(raw);
     } else {
-      // placeholders and environments arrive through their own paths.
       config_internal::ThrowUnknownKey(key, raw.where, raw.file, raw.line);
     }
   }
 
-  bool* BoolField(const std::string& key) {
-    if (key == "out_of_order") return &config_.out_of_order;
-    if (key == "validate_on_migrate") return &config_.validate_on_migrate;
-    if (key == "baseline_on_migrate") return &config_.baseline_on_migrate;
-    if (key == "placeholder_replacement") return &config_.placeholder_replacement;
-    if (key == "group") return &config_.group;
-    if (key == "clean_enabled") return &config_.clean_enabled;
-    if (key == "undo_required") return &config_.undo_required;
-    return nullptr;
-  }
-
-  std::chrono::milliseconds* DurationField(const std::string& key) {
-    if (key == "connect_retry_interval") return &config_.connect_retry_interval;
-    if (key == "connect_timeout") return &config_.connect_timeout;
-    if (key == "lock_timeout") return &config_.lock_timeout;
-    return nullptr;
+  static std::vector<std::string> ListOf(const RawValue& raw) {
+    auto items = raw.list ? *raw.list : config_internal::SplitList(raw.text);
+    for (auto& item : items) item = Trim(item);
+    std::erase_if(items, [](const std::string& item) { return item.empty(); });
+    return items;
   }
 
   Config& config_;
@@ -238,9 +227,10 @@ std::string Lookup(const Environment& env, const std::string& name) {
 // does not override the config file; an empty placeholder value is kept.
 Layer EnvironmentLayer(const Environment& env) {
   Layer layer;
-  for (const std::string& key : ConfigKeys()) {
-    if (key == "placeholders" || key == "environments") continue;
-    std::string var = EnvVarOf(key);
+  for (const KeySpec& spec : KeyTable()) {
+    if (spec.kind == KeyKind::kMap || spec.kind == KeyKind::kEnvironments) continue;
+    std::string key(spec.name);
+    std::string var = EnvVarName(spec);
     std::string value = Lookup(env, var);
     if (value.empty()) continue;
     RawValue raw;
@@ -268,12 +258,13 @@ Layer EnvironmentLayer(const Environment& env) {
 Layer FlagLayer(const ConfigInputs& inputs) {
   Layer layer;
   for (const auto& [key, text] : inputs.flags) {
-    if (!config_internal::IsConfigKey(key) || key == "placeholders" || key == "environments") {
+    const KeySpec* spec = FindKey(key);
+    if (!spec || spec->kind == KeyKind::kMap || spec->kind == KeyKind::kEnvironments) {
       config_internal::ThrowUnknownKey(key, "on the command line");
     }
     RawValue raw;
     raw.text = text;
-    raw.where = "in " + FlagOf(key);
+    raw.where = "in " + FlagName(*spec);
     layer.values[key] = std::move(raw);
   }
   for (const std::string& flag : inputs.placeholder_flags) {
@@ -295,14 +286,24 @@ struct FoundFile {
   std::string display;  // as the user wrote it, or the default name
 };
 
+bool IsFlywayFileName(const std::string& name) {
+  auto ends = [&](const std::string& tail) {
+    return name.size() >= tail.size() &&
+           name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  return ends(".conf") || ends(".toml");
+}
+
+// --config, else FLYRUN_CONFIG.
+std::string NamedConfigFile(const ConfigInputs& inputs, const Environment& env) {
+  return inputs.config_file.empty() ? Lookup(env, "FLYRUN_CONFIG") : inputs.config_file;
+}
+
 std::optional<FoundFile> FindConfigFile(const ConfigInputs& inputs, const Environment& env,
                                         const fs::path& cwd) {
-  std::string named = inputs.config_file;
-  std::string source = "--config";
-  if (named.empty()) {
-    named = Lookup(env, "FLYRUN_CONFIG");
-    source = "FLYRUN_CONFIG";
-  }
+  std::string named = NamedConfigFile(inputs, env);
+  std::string source = inputs.config_file.empty() ? "FLYRUN_CONFIG" : "--config";
+  if (IsFlywayFileName(named)) return std::nullopt;  // Flyway's, read as such
   std::error_code ec;
   if (!named.empty()) {
     fs::path path = fs::path(named).is_relative() ? cwd / named : fs::path(named);
@@ -359,6 +360,18 @@ Config LoadConfig(const ConfigInputs& inputs, const Environment& env) {
   return LoadConfig(inputs, env, fs::current_path());
 }
 
+// Flyway's defaults where they differ from flyrun's (FLYWAY-FACTS 4).
+void ApplyFlywayDefaults(Config& config) {
+  config.flyway = true;
+  config.table = "flyway_schema_history";
+  config.baseline_description = "<< Flyway Baseline >>";
+  config.locations = {"filesystem:sql"};
+  config.validate_migration_naming = false;
+  config.clean_enabled = false;
+  config.connect_retries = 0;
+  config.connect_retry_interval = std::chrono::seconds(120);
+}
+
 Config LoadConfig(const ConfigInputs& inputs, const Environment& env, const fs::path& cwd) {
   Config config;
   FileLayers file;
@@ -366,6 +379,11 @@ Config LoadConfig(const ConfigInputs& inputs, const Environment& env, const fs::
     file = config_internal::ReadConfigFile(found->path, found->display);
     config.config_file = found->display;
   }
+  std::string named = NamedConfigFile(inputs, env);
+  std::string flyway_file = IsFlywayFileName(named) ? named : std::string();
+  config_internal::FlywaySources flyway =
+      config_internal::ReadFlywaySources(inputs, env, cwd, flyway_file, config.config_file.empty());
+  if (!flyway_file.empty()) config.config_file = flyway_file;
 
   std::string env_name = inputs.env_name.empty() ? Lookup(env, "FLYRUN_ENV") : inputs.env_name;
   const Layer* env_block = nullptr;
@@ -402,11 +420,26 @@ Config LoadConfig(const ConfigInputs& inputs, const Environment& env, const fs::
   }
 
   Merger merger(config);
+  if (flyway.any) {
+    ApplyFlywayDefaults(config);
+    config.ignored_flyway_keys = flyway.ignored;
+    if (!flyway.ignored.empty()) {
+      std::string keys;
+      for (const auto& key : flyway.ignored) keys += (keys.empty() ? "" : ", ") + key;
+      spdlog::warn("Flyway settings flyrun does not use are ignored: {}", keys);
+    }
+  }
+  merger.Apply(flyway.files, kFileTop);
+  merger.Apply(flyway.stdin, kEnvBlock);
   merger.Apply(file.top, kFileTop);
   if (env_block) merger.Apply(*env_block, kEnvBlock);
+  merger.Apply(flyway.env_vars, kFlywayEnvVars);
   merger.Apply(EnvironmentLayer(env), kEnvVars);
+  merger.Apply(flyway.args, kFlywayArgs);
   merger.Apply(FlagLayer(inputs), kFlags);
   merger.ReadPasswordFile(cwd);
+  // Flyway's schemas: the first is the default schema unless one is named.
+  if (config.schema.empty() && !config.schemas.empty()) config.schema = config.schemas.front();
   config.exec_environment = ExecEnvironment(env, config.exec_keep_env);
   return config;
 }

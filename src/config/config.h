@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <iosfwd>
 #include <map>
 #include <optional>
 #include <string>
@@ -109,6 +110,12 @@ struct ConfigInputs {
   /// the `flyway.` prefix: {"url", "jdbc:..."}, {"placeholders.tenant", "acme"},
   /// {"configFiles", "a.conf,b.conf"}, {"workingDirectory", "/app"}.
   std::vector<std::pair<std::string, std::string>> flyway_args;
+  /// Where configFiles "-" reads Flyway settings from; null = standard input.
+  std::istream* stdin_config = nullptr;
+  /// flyrun's installation directory, whose conf/ may hold flyway.conf or
+  /// flyway.toml; empty = the directory above the executable's (and /flyway,
+  /// the layout of Flyway's container image).
+  std::filesystem::path install_dir;
 };
 
 using Environment = std::map<std::string, std::string>;

@@ -57,6 +57,29 @@ void CheckUrl(const RawValue& raw);
 /// with its notice), any other unchanged. Errors name where the value came from.
 std::string TranslateUrl(const RawValue& raw);
 
+/// Flyway's configuration, read when no flyrun config file is present
+/// (FLYWAY-FACTS 4), translated to flyrun keys, one layer per source.
+struct FlywaySources {
+  Layer files;     ///< flyway.conf / flyway.toml files and configFiles, lowest first
+  Layer stdin;     ///< configFiles "-"
+  Layer env_vars;  ///< FLYWAY_* variables
+  Layer args;      ///< ConfigInputs::flyway_args
+  /// Some source gave a key: this is a Flyway project.
+  bool any = false;
+  std::vector<std::string> ignored;  ///< "licenseKey in flyway.conf:3"
+  std::vector<std::string> files_read;
+};
+
+/// Reads Flyway's sources. `named_file` is a .conf/.toml file named by
+/// --config or FLYRUN_CONFIG (empty when none); `discover` says whether the
+/// default places and FLYWAY_* variables are read (no flyrun config file).
+FlywaySources ReadFlywaySources(const ConfigInputs& inputs, const Environment& env,
+                                const std::filesystem::path& cwd, const std::string& named_file,
+                                bool discover);
+
+/// `text` without leading and trailing blanks and line breaks.
+std::string Trim(const std::string& text);
+
 std::optional<bool> ParseBool(const std::string& text);
 std::optional<int> ParseCount(const std::string& text);
 

@@ -4,19 +4,20 @@
 
 #include "config/config.h"
 #include "config/config_internal.h"
+#include "config/keys.h"
 #include "core/closest.h"
 #include "core/error.h"
 
 namespace flyrun {
 namespace config_internal {
-namespace {
-
 std::string Trim(const std::string& text) {
   size_t begin = text.find_first_not_of(" \t\r\n");
   if (begin == std::string::npos) return {};
   size_t end = text.find_last_not_of(" \t\r\n");
   return text.substr(begin, end - begin + 1);
 }
+
+namespace {
 
 std::string Lower(std::string text) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -119,34 +120,11 @@ std::optional<std::chrono::milliseconds> ParseDuration(const std::string& text) 
 }
 
 const std::vector<std::string>& ConfigKeys() {
-  static const std::vector<std::string> keys = {
-      "url",
-      "user",
-      "password",
-      "password_file",
-      "locations",
-      "table",
-      "schema",
-      "target",
-      "out_of_order",
-      "validate_on_migrate",
-      "baseline_on_migrate",
-      "baseline_version",
-      "baseline_description",
-      "placeholders",
-      "placeholder_replacement",
-      "group",
-      "connect_retries",
-      "connect_retry_interval",
-      "connect_timeout",
-      "lock_timeout",
-      "clean_enabled",
-      "init_sql",
-      "undo_required",
-      "dialect",
-      "exec_keep_env",
-      "environments",
-  };
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> names;
+    for (const KeySpec& key : KeyTable()) names.emplace_back(key.name);
+    return names;
+  }();
   return keys;
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config/config_internal.h"
+#include "config/keys.h"
 #include "core/error.h"
 
 namespace flyrun::config_internal {
@@ -102,14 +103,15 @@ class FileReader {
         ReadEnvironments(value, *environments);
       } else if (key == "placeholders") {
         ReadPlaceholders(value, env, layer);
-      } else if ((key == "locations" || key == "exec_keep_env") && value.IsSequence()) {
+      } else if (FindKey(key)->kind == KeyKind::kList && value.IsSequence()) {
         RawValue raw = Raw(key_node, env);
         raw.list.emplace();
         for (const auto& item : value) {
           if (!item.IsScalar()) {
             Fail(key +
-                     (key == "locations" ? ": each item must be a directory name "
-                                         : ": each item must be a variable name or glob ") +
+                     (key == "locations"       ? ": each item must be a directory name "
+                      : key == "exec_keep_env" ? ": each item must be a variable name or glob "
+                                               : ": each item must be a single value ") +
                      Where(item, env),
                  item);
           }

@@ -32,8 +32,10 @@ struct ConnectionOptions {
   /// only read (info, validate) say that it does not exist instead, so that a
   /// mistyped path does not leave an empty database behind.
   bool create_database = true;
-  /// The history table's format: its definition, checksum column and the
-  /// locks taken (Flyway's format also takes Flyway's lock).
+  /// The history table's format asked for: its definition, checksum column and
+  /// the locks taken (Flyway's format also takes Flyway's lock). The driver
+  /// keeps Flyway's also when it is not asked for but the existing table has
+  /// Flyway's layout (Driver::history_format).
   HistoryFormat history_format = HistoryFormat::kFlyrun;
 };
 
@@ -64,6 +66,10 @@ class Driver {
   virtual bool transactional_ddl() const = 0;
   /// The history table as it appears in SQL, schema-qualified and quoted.
   virtual std::string history_table_sql() const = 0;
+  /// The history format of this run, decided once when connecting:
+  /// ChooseHistoryFormat(ConnectionOptions::history_format is Flyway's, the
+  /// existing table's checksum column is an integer).
+  virtual HistoryFormat history_format() const { return HistoryFormat::kFlyrun; }
 
   /// What the splitter must know of the session to lex the next script as the
   /// server will: server version, PostgreSQL standard_conforming_strings, MySQL
@@ -112,21 +118,31 @@ class Driver {
   virtual void Execute(const Statement& statement) = 0;
 
   /// Creates the schema (where the dialect has one and it is missing) and the
-  /// history table if it does not exist.
+  /// history table if it does not exist, with the definition of
+  /// history_format() (HistoryTableStatements). In Flyway's format, refuses
+  /// (LegacyFlywayTableError) when only Flyway's pre-5 `schema_version` exists.
   virtual void EnsureHistoryTable() = 0;
   virtual bool HistoryTableExists() = 0;
-  /// All rows ordered by installed_rank; empty when the table does not exist.
+  /// All rows ordered by installed_rank, those with a negative rank left out;
+  /// empty when the table does not exist. The checksum as text (Flyway's
+  /// integer in decimal).
   virtual std::vector<AppliedMigration> ReadHistory() = 0;
-  /// Inserts a row; installed_rank = max + 1, installed_on = now, installed_by =
-  /// the database user (fields of `row` other than those are used as given).
-  /// Runs in the current transaction when one is open.
+  /// Inserts a row; installed_rank = max + 1 over the non-negative ranks (1 in
+  /// an empty table), installed_on = now, installed_by = row.installed_by when
+  /// set, else HistoryUser(). Description and
+  /// script are fitted to their columns (FitHistoryRow); the other fields are
+  /// used as given. Runs in the current transaction when one is open.
   virtual void InsertHistory(const AppliedMigration& row) = 0;
   virtual void DeleteHistory(int installed_rank) = 0;
   virtual void UpdateHistory(int installed_rank, const std::optional<std::string>& checksum,
                              const std::string& description, bool success) = 0;
 
-  /// The database user, for installed_by and ${flyrun:user}.
+  /// The database user, for ${flyrun:user}.
   virtual std::string CurrentUser() = 0;
+  /// installed_by of a new row when none is configured, as the format has it:
+  /// flyrun's CurrentUser(); Flyway's PostgreSQL current_user, MySQL the user
+  /// part of USER(), SQLite "".
+  virtual std::string HistoryUser() { return CurrentUser(); }
   /// The database (or file) name, for ${flyrun:database}.
   virtual std::string DatabaseName() = 0;
   /// True when the configured schema holds no objects other than the history table.

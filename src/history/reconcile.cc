@@ -1,6 +1,7 @@
 #include "history/reconcile.h"
 
 #include <algorithm>
+#include <cctype>
 #include <initializer_list>
 #include <map>
 #include <set>
@@ -120,10 +121,40 @@ InfoRow RowFromHistory(const AppliedMigration& h, MigrationState state) {
   return row;
 }
 
+std::string LowerCase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) out.pop_back();
+  while (!out.empty() && std::isspace(static_cast<unsigned char>(out.front()))) out.erase(0, 1);
+  return out;
+}
+
 }  // namespace
+
+std::optional<IgnorePattern> ParseIgnorePattern(std::string_view text) {
+  size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  std::string type = LowerCase(text.substr(0, colon));
+  std::string state = LowerCase(text.substr(colon + 1));
+  using Type = IgnorePattern::Type;
+  using State = IgnorePattern::State;
+  static const std::map<std::string, Type> kTypes = {
+      {"*", Type::kAny}, {"versioned", Type::kVersioned}, {"repeatable", Type::kRepeatable}};
+  static const std::map<std::string, State> kStates = {{"*", State::kAny},
+                                                       {"missing", State::kMissing},
+                                                       {"pending", State::kPending},
+                                                       {"ignored", State::kIgnored},
+                                                       {"future", State::kFuture}};
+  auto t = kTypes.find(type);
+  auto st = kStates.find(state);
+  if (t == kTypes.end() || st == kStates.end()) return std::nullopt;
+  return IgnorePattern{t->second, st->second};
+}
 
 Plan Reconcile(const std::vector<ResolvedMigration>& files,
                const std::vector<AppliedMigration>& all_history, const ReconcileOptions& options) {
+  using Type = IgnorePattern::Type;
+  using State = IgnorePattern::State;
   if (options.target_next) {
     // The first version `latest` would apply is the target.
     ReconcileOptions latest = options;
@@ -236,13 +267,22 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
         plan.rows.push_back(RowFromHistory(h, MigrationState::kSuccess));
       } else if (highest_file && v < *highest_file) {
         plan.rows.push_back(RowFromHistory(h, MigrationState::kMissing));
-        plan.issues.push_back({"missing-migration", h.script, 0, 0,
-                               "applied migration " + v.str() + " (" + h.script +
-                                   ") has no file in the configured locations",
-                               "restore the file, or run `flyrun repair` to record in the "
-                               "history that it was deleted on purpose"});
+        if (!options.Ignores(Type::kVersioned, State::kMissing)) {
+          plan.issues.push_back({"missing-migration", h.script, 0, 0,
+                                 "applied migration " + v.str() + " (" + h.script +
+                                     ") has no file in the configured locations",
+                                 "restore the file, or run `flyrun repair` to record in the "
+                                 "history that it was deleted on purpose"});
+        }
       } else {
         plan.rows.push_back(RowFromHistory(h, MigrationState::kFuture));
+        if (!options.Ignores(Type::kVersioned, State::kFuture)) {
+          plan.issues.push_back({"future-migration", h.script, 0, 0,
+                                 "applied migration " + v.str() + " (" + h.script +
+                                     ") is newer than every file in the configured locations",
+                                 "add the file, or ignore such migrations with the "
+                                 "ignore_migration_patterns entry *:future"});
+        }
       }
       continue;
     }
@@ -281,12 +321,14 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
       row.state = MigrationState::kAboveTarget;
     } else if (plan.current && v < *plan.current && !options.out_of_order) {
       row.state = MigrationState::kIgnored;
-      plan.issues.push_back({"ignored-migration", file->path.string(), 0, 0,
-                             "migration " + v.str() + " (" + file->script +
-                                 ") is pending but lower than the highest applied version " +
-                                 plan.current->str(),
-                             "rename it to a version above " + plan.current->str() +
-                                 ", or allow it with out_of_order: true"});
+      if (!options.Ignores(Type::kVersioned, State::kIgnored)) {
+        plan.issues.push_back({"ignored-migration", file->path.string(), 0, 0,
+                               "migration " + v.str() + " (" + file->script +
+                                   ") is pending but lower than the highest applied version " +
+                                   plan.current->str(),
+                               "rename it to a version above " + plan.current->str() +
+                                   ", or allow it with out_of_order: true"});
+      }
     } else {
       row.state = (vh && vh->last && IsUndo(*vh->last)) ? MigrationState::kUndone
                                                         : MigrationState::kPending;
@@ -342,11 +384,13 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
         plan.rows.push_back(RowFromHistory(*last, MigrationState::kSuccess));
       } else if (last->success) {
         plan.rows.push_back(RowFromHistory(*last, MigrationState::kMissing));
-        plan.issues.push_back({"missing-migration", last->script, 0, 0,
-                               "applied repeatable migration '" + d + "' (" + last->script +
-                                   ") has no file in the configured locations",
-                               "restore the file, or run `flyrun repair` to record in the "
-                               "history that it was deleted on purpose"});
+        if (!options.Ignores(Type::kRepeatable, State::kMissing)) {
+          plan.issues.push_back({"missing-migration", last->script, 0, 0,
+                                 "applied repeatable migration '" + d + "' (" + last->script +
+                                     ") has no file in the configured locations",
+                                 "restore the file, or run `flyrun repair` to record in the "
+                                 "history that it was deleted on purpose"});
+        }
       } else {
         plan.rows.push_back(RowFromHistory(*last, MigrationState::kFailed));
       }

@@ -49,6 +49,20 @@ struct InfoRow {
   const ResolvedMigration* file = nullptr;  ///< the file, when there is one
 };
 
+/// One of Flyway's ignoreMigrationPatterns, `type:state`: the validation
+/// issue of a migration of that type in that state is not raised.
+struct IgnorePattern {
+  enum class Type { kAny, kVersioned, kRepeatable } type = Type::kAny;
+  enum class State { kAny, kMissing, kPending, kIgnored, kFuture } state = State::kAny;
+  bool Matches(Type t, State s) const {
+    return (type == Type::kAny || type == t) && (state == State::kAny || state == s);
+  }
+};
+
+/// Parses "versioned:missing", "*:future", "Repeatable:*" (case-insensitive);
+/// nullopt when malformed.
+std::optional<IgnorePattern> ParseIgnorePattern(std::string_view text);
+
 struct ReconcileOptions {
   std::optional<Version> target;  ///< highest version to apply; nullopt = latest
   bool target_current = false;    ///< apply no version above the highest applied one
@@ -57,6 +71,18 @@ struct ReconcileOptions {
   /// failOnMissingTarget); a target written as `2.5?` need not be.
   bool target_must_exist = true;
   bool out_of_order = false;
+  /// Flyway's ignoreMigrationPatterns. The default, "*:future", is flyrun's own
+  /// rule: an applied migration without a file is an issue ("missing-migration")
+  /// unless it is newer than every file (future), as is a pending migration
+  /// below the current version ("ignored-migration"). Without the future
+  /// pattern, a future one is an issue too ("future-migration").
+  std::vector<IgnorePattern> ignore_patterns{
+      {IgnorePattern::Type::kAny, IgnorePattern::State::kFuture}};
+  bool Ignores(IgnorePattern::Type type, IgnorePattern::State state) const {
+    for (const IgnorePattern& p : ignore_patterns)
+      if (p.Matches(type, state)) return true;
+    return false;
+  }
 };
 
 /// The result of comparing migration files with the history table.

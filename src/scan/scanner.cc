@@ -1,5 +1,6 @@
 #include "scan/scanner.h"
 
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -7,11 +8,15 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <string_view>
 #include <system_error>
 #include <tuple>
 #include <utility>
+
+#include "scan/locations.h"
 
 namespace flyrun {
 namespace {
@@ -57,9 +62,30 @@ constexpr char kUnreadableHint[] =
 
 class Walker {
  public:
-  explicit Walker(ScanResult& result) : result_(result) {}
+  Walker(ScanResult& result, const ScanOptions& options) : result_(result), options_(options) {}
 
   void ScanLocation(const std::string& location) {
+    std::string path = ResolveLocation(location, options_.classpath_root);
+    LocationExpansion expansion = ExpandLocation(path);
+    if (expansion.root.empty()) {
+      ScanDirectory(expansion.directories.front());
+      return;
+    }
+    if (!expansion.root_exists) {
+      Report("location-missing", location,
+             "location " + location + ": " + expansion.root +
+                 " (the part before the wildcard) does not exist",
+             kLocationsHint);
+      return;
+    }
+    if (expansion.directories.empty()) {
+      spdlog::warn("location {} matches no directory", location);
+    }
+    for (const std::string& dir : expansion.directories) ScanDirectory(dir);
+  }
+
+ private:
+  void ScanDirectory(const std::string& location) {
     fs::path root(location);
     std::error_code ec;
     fs::file_status status = fs::status(root, ec);
@@ -78,7 +104,6 @@ class Walker {
     if (MarkVisited(root)) Walk(root, root, "");
   }
 
- private:
   // Directories are identified by device and inode, so a symlink back to an
   // ancestor, two links to one directory and overlapping locations ("sql",
   // "./sql", "sql/sub") enter each directory once, across all locations.
@@ -139,25 +164,52 @@ class Walker {
 
   void AddFile(const fs::path& root, const Entry& entry, std::string script) {
     const std::string& name = entry.name;
-    NameParse parse = ParseMigrationName(name);
+    NameParse parse = ParseMigrationName(name, options_.naming);
     if (parse.outcome == NameParse::Outcome::kNotMigration) return;
     fs::path path = root / script;
+    if (parse.outcome == NameParse::Outcome::kMalformed && !options_.report_malformed) {
+      spdlog::debug("{} skipped: not a valid migration file name: {}", path.string(),
+                    parse.problem);
+      return;
+    }
     if (!Readable(entry, path)) return;
     // A file reached again under the same name (a symlink to a file of another
     // location) is the same migration. Hard links with other names are not.
     if (!files_seen_.emplace(entry.dev, entry.ino, name).second) return;
     if (parse.outcome == NameParse::Outcome::kMalformed) {
-      bool prefixed = std::string_view("VURvur").find(name[0]) != std::string_view::npos;
+      const NamingRules& rules = options_.naming;
       Report("malformed-name", path.string(),
              path.string() + " is not a valid migration file name: " + parse.problem,
-             prefixed ? "rename the file; a .sql file that is not a migration must not start "
-                        "with V, U or R followed by a digit or '_'"
-                      : "rename the file to the callback form");
+             StartsLikeAMigration(name, rules)
+                 ? "rename the file; a script that is not a migration must not start with " +
+                       rules.versioned_prefix + ", " + rules.undo_prefix + " or " +
+                       rules.repeatable_prefix + " followed by a digit or '_'"
+                 : "rename the file to the callback form");
     } else {
       parse.migration.script = std::move(script);
       parse.migration.path = std::move(path);
+      ReadScriptConfig(parse.migration);
       result_.migrations.push_back(std::move(parse.migration));
     }
+  }
+
+  // Flyway's per-script settings: `<script>.conf` beside the script.
+  void ReadScriptConfig(ResolvedMigration& m) {
+    fs::path conf = m.path;
+    conf += ".conf";
+    std::error_code ec;
+    if (!fs::exists(conf, ec)) return;
+    std::ifstream in(conf, std::ios::binary);
+    std::ostringstream text;
+    if (!in || !(text << in.rdbuf())) {
+      Report("script-config", conf.string(), "cannot read " + conf.string(),
+             "check the file's permissions");
+      return;
+    }
+    ScriptConfig config = ParseScriptConfig(text.str(), conf.string(), options_, result_.issues);
+    m.execute_in_transaction = config.execute_in_transaction;
+    m.encoding = config.encoding;
+    m.placeholder_replacement = config.placeholder_replacement;
   }
 
   void Report(std::string code, std::string file, std::string message, std::string hint) {
@@ -170,6 +222,7 @@ class Walker {
   }
 
   ScanResult& result_;
+  const ScanOptions& options_;
   std::set<std::pair<dev_t, ino_t>> visited_;
   std::set<std::tuple<dev_t, ino_t, std::string>> files_seen_;
 };
@@ -308,9 +361,15 @@ void CheckHistoryFit(const std::vector<ResolvedMigration>& migrations, Issues& i
 }  // namespace
 
 ScanResult ScanLocations(const std::vector<std::string>& locations) {
+  ScanOptions options;
+  options.locations = locations;
+  return ScanLocations(options);
+}
+
+ScanResult ScanLocations(const ScanOptions& options) {
   ScanResult result;
-  Walker walker(result);
-  for (const std::string& location : locations) walker.ScanLocation(location);
+  Walker walker(result, options);
+  for (const std::string& location : options.locations) walker.ScanLocation(location);
   SortMigrations(result.migrations);
   CheckDuplicates(result.migrations, result.issues);
   CheckOrphanUndos(result.migrations, result.issues);

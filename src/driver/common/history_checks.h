@@ -62,28 +62,50 @@ inline Error NotAHistoryTable(const std::string& table_sql,
   return e;
 }
 
-/// Refuses history rows another tool wrote into a table of flyrun's shape:
-/// Flyway's table has the same columns, but its checksums are CRC-32 integers
-/// where flyrun records a SHA-256 (64 hex digits), so every migration would
-/// look edited.
-inline void RefuseForeignHistoryRows(const std::string& table_sql,
-                                     const std::vector<AppliedMigration>& rows) {
+/// Refuses history rows whose checksums are not of the run's format: SHA-256
+/// (64 hex digits) in flyrun's, a signed 32-bit integer in Flyway's. Such rows
+/// would make every migration look edited. (Flyway's own table is recognised
+/// by its integer checksum column and read in Flyway's format; this catches a
+/// Flyway configuration pointed at flyrun's table, and the reverse.)
+inline void RefuseHistoryOfTheOtherFormat(const std::string& table_sql,
+                                          const std::vector<AppliedMigration>& rows,
+                                          HistoryFormat format) {
   for (const auto& row : rows) {
     if (!row.checksum) continue;
     const std::string& c = *row.checksum;
     bool sha256 = c.size() == 64 && c.find_first_not_of("0123456789abcdef") == std::string::npos;
-    if (sha256) continue;
-    bool integer = !c.empty() && c.find_first_not_of("-0123456789") == std::string::npos;
+    bool integer =
+        !c.empty() && c.size() <= 11 && c.find_first_not_of("-0123456789") == std::string::npos;
+    if (format == HistoryFormat::kFlyrun ? sha256 : integer) continue;
     std::string what = row.version ? "version " + *row.version : "'" + row.description + "'";
+    if (format == HistoryFormat::kFlyrun) {
+      throw Error(ExitCode::kUsage,
+                  "the history table " + table_sql + " was written by " +
+                      (integer ? "Flyway" : "another tool") + ": the row of " + what +
+                      " has the checksum " + c + ", where flyrun's format records a SHA-256",
+                  "flyrun keeps Flyway's format in a table created by Flyway (checksum column "
+                  "INT); this one has flyrun's columns: point `table` at Flyway's table, or at "
+                  "another name");
+    }
     throw Error(ExitCode::kUsage,
-                "the history table " + table_sql + " was written by " +
-                    (integer ? "Flyway" : "another tool") + ": the row of " + what +
-                    " has the checksum " + c + ", where flyrun records a SHA-256",
-                "flyrun keeps a history of its own: point `table` at another name (the default is "
-                "flyrun_schema_history) and adopt the database with `flyrun baseline` "
-                "(baseline_version = the version it is at); the other tool's table stays as it "
-                "is");
+                "the history table " + table_sql + " is kept in flyrun's format (the row of " +
+                    what + " has the SHA-256 checksum " + c +
+                    "), but the configuration is Flyway's, whose checksums are CRC-32 integers",
+                "point `table` at Flyway's history table (flyway_schema_history by default), or "
+                "run flyrun with its own configuration (flyrun.yaml) for this table");
   }
+}
+
+/// The error for Flyway's format finding only the table Flyway used before
+/// version 5 (`schema_version`): creating a second history table beside it
+/// would apply every migration again.
+inline Error LegacyFlywayTableError(const std::string& legacy_sql, const std::string& table) {
+  return Error(ExitCode::kUsage,
+               "found Flyway's old history table " + legacy_sql + " but no " + table +
+                   ": refusing to create a second history table",
+               "rename it (ALTER TABLE ... RENAME TO " + table +
+                   ", as Flyway 5 and later expect), or set table=" +
+                   std::string(kFlywayLegacyTable) + " to keep using it");
 }
 
 /// The error for a refused CREATE of the history table (or its schema):

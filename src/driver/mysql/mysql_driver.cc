@@ -83,11 +83,13 @@ class MysqlDriver : public Driver {
   void Init(const ConnectionOptions& options) {
     auto rows = session_->Query(
         "SELECT CONNECTION_ID(), CURRENT_USER(), @@SESSION.sql_mode, @@GLOBAL.sql_mode, "
-        "VERSION()");
-    if (rows.empty() || rows[0].size() < 5 || !rows[0][0])
+        "VERSION(), USER()");
+    if (rows.empty() || rows[0].size() < 6 || !rows[0][0])
       throw Error(ExitCode::kConnect, "the server did not tell its connection id");
     killer_ = std::make_unique<MysqlQueryKiller>(target_, std::stoull(*rows[0][0]));
     SetCurrentUser(rows[0][1].value_or(""));
+    std::string login = rows[0][5].value_or("");
+    flyway_user_ = login.substr(0, login.rfind('@'));
     lexing_.now = LexModesOfSqlMode(rows[0][2].value_or(""));
     lexing_.reset = LexModesOfSqlMode(rows[0][3].value_or(""));
     lexing_.server_version = MajorVersion(rows[0][4].value_or(""));
@@ -102,11 +104,22 @@ class MysqlDriver : public Driver {
     }
     // A SET sql_mode in init_sql is read back by Execute.
     if (!options.init_sql.empty()) RunInitSql(options.init_sql);
+
+    std::optional<bool> integer_checksum;
+    if (options.history_format != HistoryFormat::kFlyway && !database_.empty()) {
+      auto type = Scalar("SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
+                         SqlLiteral(database_) + " AND TABLE_NAME = " + SqlLiteral(table_) +
+                         " AND COLUMN_NAME = 'checksum'");
+      if (type) integer_checksum = IsIntegerColumnType(*type);
+    }
+    format_ =
+        ChooseHistoryFormat(options.history_format == HistoryFormat::kFlyway, integer_checksum);
   }
 
   SessionLexing session_lexing() const override { return lexing_; }
 
   Dialect dialect() const override { return Dialect::kMysql; }
+  HistoryFormat history_format() const override { return format_; }
   bool transactional_ddl() const override { return false; }
   std::string history_table_sql() const override {
     return database_.empty() ? QuoteIdent(table_)
@@ -264,10 +277,17 @@ class MysqlDriver : public Driver {
         in_database_ = true;
       }
       if (HistoryTableExists()) return;
-      // InnoDB whatever the server's default engine: the history row must share
-      // the migration's transaction.
-      Run(HistoryTableDdl(history_table_sql(), "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP") +
-          " ENGINE=InnoDB");
+      if (format_ == HistoryFormat::kFlyway && table_ != kFlywayLegacyTable) {
+        auto n = Scalar("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
+                        SqlLiteral(database_) +
+                        " AND TABLE_NAME = " + SqlLiteral(std::string(kFlywayLegacyTable)));
+        if (n && *n != "0")
+          throw LegacyFlywayTableError(
+              QuoteIdent(database_) + "." + QuoteIdent(std::string(kFlywayLegacyTable)), table_);
+      }
+      HistoryTableNames names{history_table_sql(), QuoteIdent(table_ + "_pk"),
+                              QuoteIdent(table_ + "_s_idx")};
+      for (const auto& sql : HistoryTableStatements(format_, Dialect::kMysql, names)) Run(sql);
     } catch (const Error& e) {
       if (e.code() != ExitCode::kMigrationFailed) throw;
       throw HistoryCreateError(e, history_table_sql(), CreateRefused(e.vendor_code),
@@ -286,7 +306,7 @@ class MysqlDriver : public Driver {
       result = Query(
           "SELECT installed_rank, version, description, type, script, checksum, installed_by, "
           "DATE_FORMAT(installed_on, '%Y-%m-%d %H:%i:%s'), execution_time, success FROM " +
-          history_table_sql() + " ORDER BY installed_rank");
+          history_table_sql() + " WHERE " + kHistoryRowsOnly + " ORDER BY installed_rank");
     } catch (const Error& e) {
       if (e.vendor_code == kNoSuchTable || e.vendor_code == kBadDatabase) return rows;
       if (e.vendor_code != kBadField) throw;
@@ -313,21 +333,23 @@ class MysqlDriver : public Driver {
       m.success = r[9].value_or("0") != "0";
       rows.push_back(std::move(m));
     }
-    RefuseForeignHistoryRows(history_table_sql(), rows);
+    RefuseHistoryOfTheOtherFormat(history_table_sql(), rows, format_);
     return rows;
   }
 
-  void InsertHistory(const AppliedMigration& row) override {
+  void InsertHistory(const AppliedMigration& given) override {
     EnterDatabase();  // after a script's USE, so that what follows starts there
+    AppliedMigration row = FitHistoryRow(given);
     std::string t = history_table_sql();
-    std::string user = CurrentUser();
+    std::string user = row.installed_by.empty() ? HistoryUser() : row.installed_by;
     // INSERT ... SELECT may read the table it inserts into (a subquery in
     // VALUES may not).
     Run("INSERT INTO " + t + " (" + kHistoryColumns +
         ") SELECT COALESCE(MAX(installed_rank), 0) + 1, " + Nullable(row.version) + ", " +
         SqlLiteral(row.description) + ", " + SqlLiteral(row.type) + ", " + SqlLiteral(row.script) +
         ", " + Nullable(row.checksum) + ", " + SqlLiteral(user) + ", CURRENT_TIMESTAMP, " +
-        std::to_string(row.execution_time) + ", " + (row.success ? "1" : "0") + " FROM " + t);
+        std::to_string(row.execution_time) + ", " + (row.success ? "1" : "0") + " FROM " + t +
+        " WHERE " + kHistoryRowsOnly);
   }
 
   void DeleteHistory(int installed_rank) override {
@@ -338,11 +360,15 @@ class MysqlDriver : public Driver {
   void UpdateHistory(int installed_rank, const std::optional<std::string>& checksum,
                      const std::string& description, bool success) override {
     Run("UPDATE " + history_table_sql() + " SET checksum = " + Nullable(checksum) +
-        ", description = " + SqlLiteral(description) + ", success = " + (success ? "1" : "0") +
+        ", description = " + SqlLiteral(FitColumn(description, kDescriptionWidth)) +
+        ", success = " + (success ? "1" : "0") +
         " WHERE installed_rank = " + std::to_string(installed_rank));
   }
 
   std::string CurrentUser() override { return user_; }
+  std::string HistoryUser() override {
+    return format_ == HistoryFormat::kFlyway ? flyway_user_ : user_;
+  }
 
   std::string DatabaseName() override { return database_; }
 
@@ -480,6 +506,8 @@ class MysqlDriver : public Driver {
   std::string database_;
   std::string table_;
   std::string user_;
+  std::string flyway_user_;  ///< the user part of USER(): Flyway's installed_by
+  HistoryFormat format_ = HistoryFormat::kFlyrun;
   bool in_tx_ = false;
   bool autocommit_off_ = false;
   bool in_database_ = false;     ///< the session's current database is database_

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <optional>
 #include <pqxx/except>
 #include <pqxx/nontransaction>
 #include <pqxx/result>
@@ -198,6 +199,7 @@ class PostgresDriver final : public Driver {
   Dialect dialect() const override { return Dialect::kPostgres; }
   bool transactional_ddl() const override { return true; }
   std::string history_table_sql() const override { return qualified_; }
+  HistoryFormat history_format() const override { return format_; }
 
   std::unique_ptr<LockGuard> Lock(std::chrono::milliseconds timeout) override;
 
@@ -238,6 +240,7 @@ class PostgresDriver final : public Driver {
   std::string database_;
   std::string role_;
   std::string search_path_;
+  HistoryFormat format_ = HistoryFormat::kFlyrun;
   bool scs_reset_ = true;  ///< standard_conforming_strings' reset value (RESET goes back to it)
 };
 
@@ -300,6 +303,16 @@ PostgresDriver::PostgresDriver(const ConnectionOptions& options) : table_(option
   role_ = r[0][4].as<std::string>();
   scs_reset_ = r[0][5].is_null() || r[0][5].as<std::string>() != "off";
   qualified_ = s_->conn.quote_name(schema_) + "." + s_->conn.quote_name(table_);
+
+  std::optional<bool> integer_checksum;
+  if (options.history_format != HistoryFormat::kFlyway) {
+    pqxx::result c = s_->Query(
+        "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+        "to_regclass($1) AND attname = 'checksum' AND NOT attisdropped",
+        qualified_);
+    if (!c.empty()) integer_checksum = IsIntegerColumnType(c[0][0].as<std::string>());
+  }
+  format_ = ChooseHistoryFormat(options.history_format == HistoryFormat::kFlyway, integer_checksum);
 }
 
 // libpq keeps the server's report of standard_conforming_strings (a
@@ -417,13 +430,20 @@ void PostgresDriver::EnsureHistoryTable() {
   // Checked first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege on
   // the database even when the schema is there.
   bool create_schema = !SchemaExists();
+  if (format_ == HistoryFormat::kFlyway && !create_schema && table_ != kFlywayLegacyTable) {
+    std::string legacy =
+        s_->conn.quote_name(schema_) + "." + s_->conn.quote_name(std::string(kFlywayLegacyTable));
+    if (!s_->Query("SELECT to_regclass($1)", legacy)[0][0].is_null())
+      throw LegacyFlywayTableError(legacy, table_);
+  }
   bool own_tx = !in_transaction();
   try {
     if (own_tx) Begin();
     if (create_schema) s_->Exec("CREATE SCHEMA IF NOT EXISTS " + s_->conn.quote_name(schema_));
-    s_->Exec(HistoryTableDdl(qualified_, "TIMESTAMP NOT NULL DEFAULT now()"));
-    s_->Exec("CREATE INDEX IF NOT EXISTS " + s_->conn.quote_name(table_ + "_s_idx") + " ON " +
-             qualified_ + " (success)");
+    HistoryTableNames names{qualified_, s_->conn.quote_name(table_ + "_pk"),
+                            s_->conn.quote_name(table_ + "_s_idx")};
+    for (const auto& sql : HistoryTableStatements(format_, Dialect::kPostgres, names))
+      s_->Exec(sql);
     if (own_tx) Commit();
   } catch (const Error& e) {
     if (own_tx) Rollback();
@@ -453,7 +473,7 @@ std::vector<AppliedMigration> PostgresDriver::ReadHistory() {
     r = s_->Query(
         "SELECT installed_rank, version, description, type, script, checksum, installed_by, "
         "to_char(installed_on, 'YYYY-MM-DD HH24:MI:SS'), execution_time, success FROM " +
-        qualified_ + " ORDER BY installed_rank");
+        qualified_ + " WHERE " + kHistoryRowsOnly + " ORDER BY installed_rank");
   } catch (const Error& e) {
     if (e.sqlstate != "42703") throw;  // undefined_column
     std::vector<std::string> columns;
@@ -479,7 +499,7 @@ std::vector<AppliedMigration> PostgresDriver::ReadHistory() {
     m.success = f[9].as<bool>();
     rows.push_back(std::move(m));
   }
-  RefuseForeignHistoryRows(qualified_, rows);
+  RefuseHistoryOfTheOtherFormat(qualified_, rows, format_);
   return rows;
 }
 
@@ -488,11 +508,15 @@ std::string PostgresDriver::RestoreSessionSql() {
          "set_config('search_path', " + s_->conn.quote(search_path_) + ", false); ";
 }
 
-void PostgresDriver::InsertHistory(const AppliedMigration& row) {
+void PostgresDriver::InsertHistory(const AppliedMigration& given) {
+  AppliedMigration row = FitHistoryRow(given);
   auto& c = s_->conn;
   auto quote_opt = [&c](const std::optional<std::string>& v) {
     return v ? c.quote(*v) : std::string("NULL");
   };
+  // In INSERT ... SELECT a quoted literal is text: Flyway's column is an integer.
+  std::string checksum = quote_opt(row.checksum);
+  if (row.checksum && format_ == HistoryFormat::kFlyway) checksum += "::integer";
   // Restore the session, then rank = max + 1 and installed_by = current_user
   // computed by the server; inside a transaction it travels with the COMMIT.
   std::string sql = RestoreSessionSql() + "INSERT INTO " + qualified_ +
@@ -500,10 +524,10 @@ void PostgresDriver::InsertHistory(const AppliedMigration& row) {
                     "installed_by, execution_time, success) "
                     "SELECT COALESCE(MAX(installed_rank), 0) + 1, " +
                     quote_opt(row.version) + ", " + c.quote(row.description) + ", " +
-                    c.quote(row.type) + ", " + c.quote(row.script) + ", " +
-                    quote_opt(row.checksum) + ", current_user, " +
+                    c.quote(row.type) + ", " + c.quote(row.script) + ", " + checksum + ", " +
+                    (row.installed_by.empty() ? "current_user" : c.quote(row.installed_by)) + ", " +
                     std::to_string(row.execution_time) + ", " + (row.success ? "TRUE" : "FALSE") +
-                    " FROM " + qualified_ + "; ";
+                    " FROM " + qualified_ + " WHERE " + kHistoryRowsOnly + "; ";
   if (in_transaction()) {
     s_->pending += sql;  // sent with the COMMIT
   } else {
@@ -519,7 +543,7 @@ void PostgresDriver::UpdateHistory(int installed_rank, const std::optional<std::
                                    const std::string& description, bool success) {
   s_->Query("UPDATE " + qualified_ +
                 " SET checksum = $1, description = $2, success = $3 WHERE installed_rank = $4",
-            checksum, description, success, installed_rank);
+            checksum, FitColumn(description, kDescriptionWidth), success, installed_rank);
 }
 
 bool PostgresDriver::SchemaIsEmpty() {

@@ -105,11 +105,25 @@ class SqliteDriver : public Driver {
     // would otherwise delete every child row through ON DELETE CASCADE.
     // Users who want enforcement say so in init_sql.
     for (const auto& sql : options.init_sql) Run(sql);
+
+    std::optional<bool> integer_checksum;
+    if (options.history_format != HistoryFormat::kFlyway) {
+      try {
+        SQLite::Statement q(db_, "SELECT type FROM pragma_table_info(?) WHERE name = 'checksum'");
+        q.bind(1, table_);
+        if (q.executeStep()) integer_checksum = IsIntegerColumnType(q.getColumn(0).getString());
+      } catch (const SQLite::Exception& e) {
+        throw SqlError(e);
+      }
+    }
+    format_ =
+        ChooseHistoryFormat(options.history_format == HistoryFormat::kFlyway, integer_checksum);
   }
 
   Dialect dialect() const override { return Dialect::kSqlite; }
   bool transactional_ddl() const override { return true; }
   std::string history_table_sql() const override { return QuoteIdent(table_); }
+  HistoryFormat history_format() const override { return format_; }
 
   std::unique_ptr<LockGuard> Lock(std::chrono::milliseconds timeout) override {
     if (path_ == kMemory) return std::make_unique<NoLock>();
@@ -161,10 +175,12 @@ class SqliteDriver : public Driver {
     Run(statement.sql);  // Error(kInterrupted) when a signal aborted it
   }
 
-  bool HistoryTableExists() override {
+  bool HistoryTableExists() override { return TableExists(table_); }
+
+  bool TableExists(const std::string& name) {
     try {
       SQLite::Statement q(db_, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?");
-      q.bind(1, table_);
+      q.bind(1, name);
       q.executeStep();
       return q.getColumn(0).getInt() > 0;
     } catch (const SQLite::Exception& e) {
@@ -173,8 +189,15 @@ class SqliteDriver : public Driver {
   }
 
   void EnsureHistoryTable() override {
+    if (HistoryTableExists()) return;
+    if (format_ == HistoryFormat::kFlyway && table_ != kFlywayLegacyTable &&
+        TableExists(std::string(kFlywayLegacyTable)))
+      throw LegacyFlywayTableError(QuoteIdent(std::string(kFlywayLegacyTable)), table_);
     try {
-      Run(HistoryTableDdl(QuoteIdent(table_), "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP"));
+      HistoryTableNames names{"\"main\"." + QuoteIdent(table_), QuoteIdent(table_ + "_pk"),
+                              "\"main\"." + QuoteIdent(table_ + "_s_idx")};
+      if (format_ == HistoryFormat::kFlyrun) names.qualified = QuoteIdent(table_);
+      for (const auto& sql : HistoryTableStatements(format_, Dialect::kSqlite, names)) Run(sql);
     } catch (const Error& e) {
       if (e.code() != ExitCode::kMigrationFailed) throw;
       int primary = e.vendor_code & 0xff;
@@ -191,7 +214,8 @@ class SqliteDriver : public Driver {
     if (!HistoryTableExists()) return rows;
     try {
       SQLite::Statement q(db_, std::string("SELECT ") + kHistoryColumns + " FROM " +
-                                   QuoteIdent(table_) + " ORDER BY installed_rank");
+                                   QuoteIdent(table_) + " WHERE " + kHistoryRowsOnly +
+                                   " ORDER BY installed_rank");
       while (q.executeStep()) {
         AppliedMigration r;
         r.installed_rank = q.getColumn(0).getInt();
@@ -201,7 +225,7 @@ class SqliteDriver : public Driver {
         r.script = q.getColumn(4).getString();
         if (!q.getColumn(5).isNull()) r.checksum = q.getColumn(5).getString();
         r.installed_by = q.getColumn(6).getString();
-        r.installed_on = q.getColumn(7).getString();
+        r.installed_on = q.getColumn(7).getString().substr(0, 19);  // Flyway keeps ms
         r.execution_time = q.getColumn(8).getInt();
         r.success = q.getColumn(9).getInt() != 0;
         rows.push_back(std::move(r));
@@ -211,23 +235,30 @@ class SqliteDriver : public Driver {
         throw NotAHistoryTable(history_table_sql(), Columns());
       throw SqlError(e);
     }
-    RefuseForeignHistoryRows(history_table_sql(), rows);
+    RefuseHistoryOfTheOtherFormat(history_table_sql(), rows, format_);
     return rows;
   }
 
-  void InsertHistory(const AppliedMigration& row) override {
+  void InsertHistory(const AppliedMigration& given) override {
+    AppliedMigration row = FitHistoryRow(given);
+    // Flyway's format leaves installed_on to its default (with milliseconds).
+    bool flyway = format_ == HistoryFormat::kFlyway;
     try {
-      SQLite::Statement q(db_,
-                          "INSERT INTO " + QuoteIdent(table_) + " (" + kHistoryColumns +
-                              ") VALUES ((SELECT COALESCE(MAX(installed_rank), 0) + 1 FROM " +
-                              QuoteIdent(table_) +
-                              "), ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%d %H:%M:%S', 'now'), ?, ?)");
+      SQLite::Statement q(
+          db_, "INSERT INTO " + QuoteIdent(table_) +
+                   " (installed_rank, version, description, type, script, checksum, "
+                   "installed_by, " +
+                   (flyway ? "" : "installed_on, ") +
+                   "execution_time, success) VALUES ((SELECT COALESCE(MAX(installed_rank), 0) + "
+                   "1 FROM " +
+                   QuoteIdent(table_) + " WHERE " + kHistoryRowsOnly + "), ?, ?, ?, ?, ?, ?, " +
+                   (flyway ? "" : "strftime('%Y-%m-%d %H:%M:%S', 'now'), ") + "?, ?)");
       if (row.version) q.bind(1, *row.version);
       q.bind(2, row.description);
       q.bind(3, row.type);
       q.bind(4, row.script);
       if (row.checksum) q.bind(5, *row.checksum);
-      q.bind(6, CurrentUser());
+      q.bind(6, row.installed_by.empty() ? HistoryUser() : row.installed_by);
       q.bind(7, row.execution_time);
       q.bind(8, row.success ? 1 : 0);
       q.exec();
@@ -253,7 +284,7 @@ class SqliteDriver : public Driver {
                                    " SET checksum = ?, description = ?, success = ? "
                                    "WHERE installed_rank = ?");
       if (checksum) q.bind(1, *checksum);
-      q.bind(2, description);
+      q.bind(2, FitColumn(description, kDescriptionWidth));
       q.bind(3, success ? 1 : 0);
       q.bind(4, installed_rank);
       q.exec();
@@ -271,6 +302,9 @@ class SqliteDriver : public Driver {
     return out;
   }
 
+  std::string HistoryUser() override {
+    return format_ == HistoryFormat::kFlyway ? std::string() : CurrentUser();
+  }
   std::string CurrentUser() override {
     // SQLite has no users: the OS account, looked up once (getpwuid reads NSS).
     if (user_.empty()) {
@@ -336,6 +370,7 @@ class SqliteDriver : public Driver {
   }
 
   std::string path_;
+  HistoryFormat format_ = HistoryFormat::kFlyrun;
   std::string table_;
   SQLite::Database db_;
   std::chrono::steady_clock::time_point busy_since_;  ///< for OnBusy

@@ -227,12 +227,15 @@ TEST_F(CliFlywayConfig, KeyValueArgumentsConfigureTheRun) {
 }
 
 TEST_F(CliFlywayConfig, ConfigFilesAndWorkingDirectory) {
-  dir.Write("project/conf/a.conf", "flyway.locations=filesystem:db\n");
+  dir.Write("project/conf/a.conf",
+            "flyway.locations=filesystem:" + (dir.path() / "project" / "db").string() + "\n");
   dir.Write("project/conf/b.conf", "flyway.placeholders.tenant=acme\n");
   dir.Write("project/db/V1__a.sql", "CREATE TABLE ${tenant}_a (id INT);\n");
-  auto r = RunAsFlyway({"-workingDirectory=project", "-configFiles=conf/a.conf,conf/b.conf",
-                        "-url=jdbc:sqlite:" + db_path(), "migrate"},
-                       {{"FLYRUN_URL", ""}});
+  std::string conf = (dir.path() / "project" / "conf").string();
+  auto r = RunAsFlyway(
+      {"-workingDirectory=project", "-configFiles=" + conf + "/a.conf," + conf + "/b.conf",
+       "-url=jdbc:sqlite:" + db_path(), "migrate"},
+      {{"FLYRUN_URL", ""}});
   ASSERT_EQ(r.exit_code, 0) << Show(r);
   EXPECT_TRUE(TableExists("acme_a")) << Show(r);
 }

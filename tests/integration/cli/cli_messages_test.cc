@@ -193,6 +193,9 @@ std::map<std::string, OptionCase> OptionCases(const std::string& url) {
       {"--clean-enabled", {"info", {}}},
       {"--undo-required", {"validate", {}, 3}},  // V1 has no undo file
       {"--init-sql", {"info", {"SELECT 1"}}},
+      {"--schemas", {"info", {"main"}}},
+      {"--create-schemas", {"info", {}}},
+      {"--installed-by", {"info", {"deployer"}}},
       {"--config", {"info", {"flyrun.yaml"}}},
       {"--env", {"info", {"dev"}}},
       {"--output", {"info", {"json"}}},

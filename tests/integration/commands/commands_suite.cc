@@ -2,8 +2,13 @@
 // example migrations in its dialect and the hooks that look into its database.
 #include "commands_suite.h"
 
+#include "core/error.h"
+#include "driver/factory.h"
+
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace flyrun::test {
 
@@ -367,18 +372,218 @@ TEST_P(Commands, AHistoryTableMissingAColumnNamesIt) {
   EXPECT_FALSE(TableExists("users")) << "nothing applied";
 }
 
-TEST_P(Commands, AFlywayHistoryTableIsNamedAsSuch) {
-  WriteExample();
-  Exec(HistoryTableLike("INT", true));
-  Exec(
-      "INSERT INTO flyrun_schema_history VALUES (1, '1', 'users', 'SQL', 'V1__users.sql', "
-      "454910647, 'someone', CURRENT_TIMESTAMP, 5, TRUE)");
-  for (const char* command : {"migrate", "info"}) {
-    auto r = Run({command});
-    EXPECT_EQ(r.exit_code, 2) << command << "\n" << Show(r);
-    EXPECT_TRUE(Contains(r.err, "written by Flyway")) << Show(r);
-    EXPECT_TRUE(Contains(r.err, "454910647")) << Show(r);
+// A history as Flyway leaves it: its table definition, a baseline row, a
+// versioned and a repeatable row with the real CRC-32 of their files, and a
+// lock lease row with a negative rank. Known checksums (FLYWAY-FACTS 1):
+// "SELECT 1;" with or without a newline is 78787420, "CREATE TABLE t (id
+// INT);\n" is 1556295178.
+class FlywayHistory {
+ public:
+  static constexpr const char* kInsert =
+      "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, "
+      "checksum, installed_by, execution_time, success) VALUES ";
+  static void Create(const CommandsExample& e,
+                     const std::function<void(const std::string&)>& exec) {
+    for (const auto& sql : e.flyway_table) exec(sql);
+    exec(std::string(kInsert) +
+         "(1, '1', '<< Flyway Baseline >>', 'BASELINE', '<< Flyway Baseline >>', NULL, "
+         "'flyway', 0, TRUE)");
+    exec(std::string(kInsert) +
+         "(2, '2', 'one', 'SQL', 'V2__one.sql', 78787420, 'flyway', 3, TRUE)");
+    exec(std::string(kInsert) +
+         "(3, NULL, 'one', 'SQL', 'R__one.sql', 78787420, 'flyway', 1, TRUE)");
+    exec(std::string(kInsert) + "(-100, 'a1b2c3d4', 'flyway-lock', '', '', 0, 'flyway', 0, TRUE)");
   }
+  static void WriteFiles(TempDir& dir) {
+    dir.Write("sql/V2__one.sql", "SELECT 1;\n");
+    dir.Write("sql/R__one.sql", "SELECT 1;");
+    dir.Write("sql/V3_01__t.sql", "CREATE TABLE t (id INT);\n");
+    dir.Write("sql/U3_01__t.sql", "DROP TABLE t;\n");
+  }
+};
+
+TEST_P(Commands, AFlywayHistoryIsContinuedInFlywaysFormat) {
+  FlywayHistory::Create(example(), [this](const std::string& sql) { Exec(sql); });
+  FlywayHistory::WriteFiles(dir_);
+  auto run = [this](std::vector<std::string> args) {
+    args.insert(args.end(), {"--table", "flyway_schema_history"});
+    return Run(args);
+  };
+  auto row = [this](const std::string& what, int rank) {
+    return Q("SELECT " + what +
+             " FROM flyway_schema_history WHERE installed_rank = " + std::to_string(rank));
+  };
+
+  // info: Flyway's rows in Flyway's states; the lock row is not shown.
+  auto r = run({"info", "--output", "json"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  std::vector<std::string> states;
+  for (const auto& m : nlohmann::json::parse(r.out)["migrations"])
+    states.push_back(m["version"].get<std::string>() + ":" + m["state"].get<std::string>());
+  EXPECT_EQ(states,
+            (std::vector<std::string>{"1:Baseline", "2:Success", "3.1:Pending", ":Success"}));
+  r = run({"validate"});
+  EXPECT_EQ(r.exit_code, 0) << Show(r);
+
+  // migrate continues: rank max + 1 (not after the lock row), the version as
+  // written, Flyway's CRC-32 as an integer, no second table.
+  r = run({"migrate"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_TRUE(TableExists("t"));
+  EXPECT_FALSE(TableExists("flyrun_schema_history"));
+  EXPECT_EQ(row("version", 4), "3.01");
+  EXPECT_EQ(row("checksum", 4), "1556295178");
+  EXPECT_EQ(row("type", 4), "SQL");
+  EXPECT_EQ(row("script", 4), "V3_01__t.sql");
+  EXPECT_EQ(Q("SELECT count(*) FROM flyway_schema_history"), "5");
+  EXPECT_EQ(row("description", -100), "flyway-lock");
+  r = run({"migrate"});
+  EXPECT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_EQ(Q("SELECT count(*) FROM flyway_schema_history"), "5") << "the repeatable is current";
+
+  // An applied file edited: validate names it, repair realigns its checksum.
+  dir_.Write("sql/V2__one.sql", "SELECT 1;\n-- reviewed\n");
+  r = run({"validate"});
+  EXPECT_EQ(r.exit_code, 3) << Show(r);
+  EXPECT_TRUE(Contains(r.out + r.err, "V2__one.sql")) << Show(r);
+  EXPECT_TRUE(Contains(r.out + r.err, "78787420")) << Show(r);
+  r = run({"repair"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  std::string realigned = row("checksum", 2);
+  EXPECT_NE(realigned, "78787420");
+  EXPECT_EQ(realigned.find_first_not_of("-0123456789"), std::string::npos) << realigned;
+  EXPECT_EQ(run({"validate"}).exit_code, 0);
+
+  // undo writes an UNDO_SQL row of the same shape.
+  r = run({"undo"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_FALSE(TableExists("t"));
+  EXPECT_EQ(row("type", 5), "UNDO_SQL");
+  EXPECT_EQ(row("version", 5), "3.01");
+  EXPECT_EQ(row("script", 5), "U3_01__t.sql");
+  EXPECT_EQ(row("checksum", 5).find_first_not_of("-0123456789"), std::string::npos);
+}
+
+TEST_P(Commands, AFailedRowInAFlywayHistoryBlocksMigrateUntilRepair) {
+  FlywayHistory::Create(example(), [this](const std::string& sql) { Exec(sql); });
+  FlywayHistory::WriteFiles(dir_);
+  // Flyway on MySQL leaves such a row when a migration fails.
+  Exec(std::string(FlywayHistory::kInsert) +
+       "(4, '3.01', 't', 'SQL', 'V3_01__t.sql', 1556295178, 'flyway', 2, FALSE)");
+  auto run = [this](std::vector<std::string> args) {
+    args.insert(args.end(), {"--table", "flyway_schema_history"});
+    return Run(args);
+  };
+  auto r = run({"migrate"});
+  EXPECT_EQ(r.exit_code, 1) << Show(r);
+  EXPECT_TRUE(Contains(r.err, "failed earlier")) << Show(r);
+  EXPECT_TRUE(Contains(r.err, "repair")) << Show(r);
+  EXPECT_FALSE(TableExists("t"));
+  r = run({"repair"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_EQ(Q("SELECT count(*) FROM flyway_schema_history WHERE installed_rank = 4"), "0");
+  r = run({"migrate"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_TRUE(TableExists("t"));
+  // Ranks have a gap where the failed row was: the next is max + 1.
+  EXPECT_EQ(Q("SELECT installed_rank FROM flyway_schema_history WHERE version = '3.01'"), "4");
+}
+
+// Columns (name, type, nullability, default, length), the primary key's
+// constraint name and the index names of flyway_schema_history.
+std::string FlywayTableDefinition(const CommandsDatabase& db, const CommandsExample& e,
+                                  const std::function<std::string(const std::string&)>& q) {
+  std::string out;
+  for (int i = 1; i <= 11; ++i) {
+    out +=
+        q("SELECT concat(column_name, ' ', data_type, ' ', is_nullable, ' ', "
+          "coalesce(column_default, '-'), ' ', coalesce(character_maximum_length, 0)) FROM "
+          "information_schema.columns WHERE table_schema = " +
+          db.CurrentSchemaSql() +
+          " AND table_name = 'flyway_schema_history' AND ordinal_position = " + std::to_string(i)) +
+        "\n";
+  }
+  out += "pk " +
+         q("SELECT constraint_name FROM information_schema.table_constraints WHERE "
+           "table_schema = " +
+           db.CurrentSchemaSql() +
+           " AND table_name = 'flyway_schema_history' AND constraint_type = 'PRIMARY KEY'") +
+         "\n";
+  out += "indexes " + q(e.flyway_indexes_sql) + "\n";
+  return out;
+}
+
+TEST_P(Commands, AHistoryTableCreatedInFlywaysFormatHasFlywaysDefinition) {
+  auto q = [this](const std::string& sql) { return Q(sql); };
+  for (const auto& sql : example().flyway_table) Exec(sql);
+  std::string flyways = FlywayTableDefinition(*db_, example(), q);
+  EXPECT_TRUE(Contains(flyways, "checksum integer") || Contains(flyways, "checksum int "))
+      << flyways;
+  EXPECT_TRUE(Contains(flyways, "flyway_schema_history_s_idx")) << flyways;
+  Exec("DROP TABLE flyway_schema_history");
+
+  ConnectionOptions options;
+  options.url = db_->url();
+  options.table = "flyway_schema_history";
+  options.history_format = HistoryFormat::kFlyway;
+  auto driver = OpenDriver(options);
+  EXPECT_EQ(driver->history_format(), HistoryFormat::kFlyway);
+  driver->EnsureHistoryTable();
+  EXPECT_EQ(FlywayTableDefinition(*db_, example(), q), flyways);
+
+  // Opened again without asking for it, the table's layout decides.
+  options.history_format = HistoryFormat::kFlyrun;
+  EXPECT_EQ(OpenDriver(options)->history_format(), HistoryFormat::kFlyway);
+  options.table = "flyrun_schema_history";
+  auto own = OpenDriver(options);
+  EXPECT_EQ(own->history_format(), HistoryFormat::kFlyrun);
+  own->EnsureHistoryTable();
+  EXPECT_EQ(OpenDriver(options)->history_format(), HistoryFormat::kFlyrun);
+}
+
+TEST_P(Commands, FlywaysFormatRefusesToCreateATableBesideItsOldSchemaVersionTable) {
+  for (std::string sql : example().flyway_table) {
+    for (size_t at; (at = sql.find("flyway_schema_history")) != std::string::npos;)
+      sql.replace(at, 21, "schema_version");
+    Exec(sql);
+  }
+  ConnectionOptions options;
+  options.url = db_->url();
+  options.table = "flyway_schema_history";
+  options.history_format = HistoryFormat::kFlyway;
+  auto driver = OpenDriver(options);
+  try {
+    driver->EnsureHistoryTable();
+    ADD_FAILURE() << "created a second history table";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::kUsage);
+    EXPECT_TRUE(Contains(e.what(), "schema_version")) << e.what();
+    EXPECT_TRUE(Contains(e.hint(), "table=schema_version")) << e.hint();
+    EXPECT_TRUE(Contains(e.hint(), "RENAME TO flyway_schema_history")) << e.hint();
+  }
+  EXPECT_FALSE(TableExists("flyway_schema_history"));
+  // With table=schema_version it is the history table.
+  options.table = "schema_version";
+  EXPECT_EQ(OpenDriver(options)->history_format(), HistoryFormat::kFlyway);
+  EXPECT_NO_THROW(OpenDriver(options)->EnsureHistoryTable());
+}
+
+TEST_P(Commands, TheFlywayCorpusIsMigratedWithFlywaysChecksums) {
+  FLYRUN_REQUIRE_CORPUS("flyway/generic/sql");
+  // An empty history table of Flyway's definition is enough to choose its format.
+  for (const auto& sql : example().flyway_table) Exec(sql);
+  for (const char* name : {"V1__First.sql", "V1.1__View.sql"}) {
+    std::ifstream in(CorpusDir() / "flyway" / "generic" / "sql" / name, std::ios::binary);
+    ASSERT_TRUE(in) << name;
+    std::ostringstream text;
+    text << in.rdbuf();
+    dir_.Write(std::string("sql/") + name, text.str());
+  }
+  auto r = Run({"migrate", "--table", "flyway_schema_history"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_EQ(Q("SELECT checksum FROM flyway_schema_history WHERE version = '1'"), "454910647");
+  EXPECT_EQ(Q("SELECT checksum FROM flyway_schema_history WHERE version = '1.1'"), "-133051733");
+  EXPECT_EQ(Q("SELECT installed_rank FROM flyway_schema_history WHERE version = '1.1'"), "2");
 }
 
 TEST_P(Commands, AReadOnlySessionSaysItWasCreatingTheHistoryTable) {

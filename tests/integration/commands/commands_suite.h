@@ -35,6 +35,11 @@ struct CommandsExample {
   /// init_sql that makes the session read-only, so that creating the history
   /// table is refused.
   std::string read_only_init_sql;
+  /// Flyway's own statements creating flyway_schema_history on this server
+  /// (FLYWAY-FACTS section 2), to set up a history as Flyway leaves it.
+  std::vector<std::string> flyway_table;
+  /// The names of flyway_schema_history's indexes, sorted, comma-separated.
+  std::string flyway_indexes_sql;
 };
 
 /// One scratch database on one server, created for a test and dropped after it.

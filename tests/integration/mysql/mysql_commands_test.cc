@@ -110,6 +110,19 @@ CommandsServer MariadbServer() {
   e.fixed_v2 = "CREATE TABLE IF NOT EXISTS b (id INT);\nCREATE TABLE c (id INT);\n";
   e.finished_v2 = "CREATE TABLE b (id INT);\nCREATE TABLE c (id INT);\n";
   e.read_only_init_sql = "SET SESSION TRANSACTION READ ONLY";
+  e.flyway_table = {
+      "CREATE TABLE `flyway_schema_history` (`installed_rank` INT NOT NULL, "
+      "`version` VARCHAR(50), `description` VARCHAR(200) NOT NULL, "
+      "`type` VARCHAR(20) NOT NULL, `script` VARCHAR(1000) NOT NULL, `checksum` INT, "
+      "`installed_by` VARCHAR(100) NOT NULL, "
+      "`installed_on` TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, "
+      "`execution_time` INT NOT NULL, `success` BOOL NOT NULL, "
+      "CONSTRAINT `flyway_schema_history_pk` PRIMARY KEY (`installed_rank`)) ENGINE=InnoDB",
+      "CREATE INDEX `flyway_schema_history_s_idx` ON `flyway_schema_history` (`success`)"};
+  e.flyway_indexes_sql =
+      "SELECT GROUP_CONCAT(DISTINCT INDEX_NAME ORDER BY INDEX_NAME) FROM "
+      "information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = "
+      "'flyway_schema_history'";
   return s;
 }
 

@@ -113,6 +113,20 @@ CommandsServer PostgresServer() {
       "CREATE TABLE b (id INT);\n"
       "CREATE TABLE c (id INT);\n";
   e.read_only_init_sql = "SET default_transaction_read_only = on";
+  e.flyway_table = {
+      "CREATE TABLE \"public\".\"flyway_schema_history\" (\"installed_rank\" INT NOT NULL, "
+      "\"version\" VARCHAR(50), \"description\" VARCHAR(200) NOT NULL, "
+      "\"type\" VARCHAR(20) NOT NULL, \"script\" VARCHAR(1000) NOT NULL, "
+      "\"checksum\" INTEGER, \"installed_by\" VARCHAR(100) NOT NULL, "
+      "\"installed_on\" TIMESTAMP NOT NULL DEFAULT now(), \"execution_time\" INTEGER NOT NULL, "
+      "\"success\" BOOLEAN NOT NULL)",
+      "ALTER TABLE \"public\".\"flyway_schema_history\" ADD CONSTRAINT "
+      "\"flyway_schema_history_pk\" PRIMARY KEY (\"installed_rank\")",
+      "CREATE INDEX \"flyway_schema_history_s_idx\" ON \"public\".\"flyway_schema_history\" "
+      "(\"success\")"};
+  e.flyway_indexes_sql =
+      "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE "
+      "tablename = 'flyway_schema_history'";
   return s;
 }
 

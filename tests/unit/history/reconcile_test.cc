@@ -284,3 +284,68 @@ TEST(Reconcile, StateNamesMatchTheContract) {
 
 }  // namespace
 }  // namespace flyrun
+
+namespace flyrun {
+namespace {
+
+std::vector<std::string> IssueCodes(const Plan& p) {
+  std::vector<std::string> out;
+  for (const Issue& i : p.issues) out.push_back(i.code);
+  return out;
+}
+
+ReconcileOptions WithPatterns(const std::vector<std::string>& patterns) {
+  ReconcileOptions o;
+  o.ignore_patterns.clear();
+  for (const std::string& text : patterns) {
+    auto p = ParseIgnorePattern(text);
+    EXPECT_TRUE(p) << text;
+    if (p) o.ignore_patterns.push_back(*p);
+  }
+  return o;
+}
+
+TEST(IgnoreMigrationPatterns, Parse) {
+  for (const char* good : {"*:future", "versioned:missing", "Repeatable:*", "*:*", "*:ignored",
+                           "versioned:pending", " * : future "}) {
+    EXPECT_TRUE(ParseIgnorePattern(good)) << good;
+  }
+  for (const char* bad : {"future", "*:gone", "java:missing", "", ":", "*:"}) {
+    EXPECT_FALSE(ParseIgnorePattern(bad)) << bad;
+  }
+  auto p = ParseIgnorePattern("repeatable:missing");
+  ASSERT_TRUE(p);
+  EXPECT_TRUE(p->Matches(IgnorePattern::Type::kRepeatable, IgnorePattern::State::kMissing));
+  EXPECT_FALSE(p->Matches(IgnorePattern::Type::kVersioned, IgnorePattern::State::kMissing));
+}
+
+TEST(IgnoreMigrationPatterns, DefaultIsFlyrunsOwnRule) {
+  // 1 missing (below the highest file 3), 5 future, 2 ignored (below current 5).
+  std::vector<ResolvedMigration> files = {V("2"), V("3")};
+  std::vector<AppliedMigration> history = {H(1, "1"), H(2, "3"), H(3, "5")};
+  EXPECT_EQ(IssueCodes(Reconcile(files, history, {})),
+            (std::vector<std::string>{"missing-migration", "ignored-migration"}));
+  EXPECT_EQ(IssueCodes(Reconcile(files, history, WithPatterns({"*:future"}))),
+            (std::vector<std::string>{"missing-migration", "ignored-migration"}));
+}
+
+TEST(IgnoreMigrationPatterns, PatternsSilenceTheirIssues) {
+  std::vector<ResolvedMigration> files = {V("2"), V("3")};
+  std::vector<AppliedMigration> history = {H(1, "1"), H(2, "3"), H(3, "5"),
+                                           H(4, std::nullopt, "c", true, "SQL", "gone")};
+  EXPECT_EQ(IssueCodes(Reconcile(files, history, WithPatterns({}))),
+            (std::vector<std::string>{"missing-migration", "ignored-migration", "future-migration",
+                                      "missing-migration"}));
+  EXPECT_EQ(
+      IssueCodes(Reconcile(files, history, WithPatterns({"versioned:missing"}))),
+      (std::vector<std::string>{"ignored-migration", "future-migration", "missing-migration"}));
+  EXPECT_EQ(IssueCodes(Reconcile(files, history, WithPatterns({"*:missing", "*:ignored"}))),
+            (std::vector<std::string>{"future-migration"}));
+  EXPECT_TRUE(Reconcile(files, history, WithPatterns({"*:*"})).issues.empty());
+  Plan p = Reconcile(files, history, WithPatterns({"*:*"}));
+  EXPECT_EQ(StateOf(p, "2"), MigrationState::kIgnored);  // still shown, still not applied
+  EXPECT_TRUE(p.pending.empty());
+}
+
+}  // namespace
+}  // namespace flyrun
