@@ -107,9 +107,10 @@ void PrintError(const Error& e, bool json) {
   if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << '\n';
 }
 
-}  // namespace
-
-int RunApp(int argc, char** argv) {
+// Runs one command: `words` are argv (program name first), Flyway's
+// arguments already taken apart or still to be (TranslateCommandLine).
+int RunWords(std::vector<std::string> words,
+             std::vector<std::pair<std::string, std::string>> flyway_args) {
   CLI::App app{
       "flyrun: fast, native, Flyway-style SQL migrations for PostgreSQL, "
       "MySQL/MariaDB and SQLite",
@@ -205,6 +206,30 @@ int RunApp(int argc, char** argv) {
   });
   create->add_option("description", ctx.new_description, "what the migration does")->required();
 
+  // Flyway's grammar (-key=value, -X, several verbs) in flyrun's words.
+  std::vector<char*> raw_argv;
+  for (std::string& word : words) raw_argv.push_back(word.data());
+  TranslatedCommandLine translated = TranslateCommandLine(
+      static_cast<int>(raw_argv.size()), raw_argv.data(), [&app](const std::string& name) {
+        const CLI::Option* option = app.get_option_no_throw(name);
+        return option != nullptr && option->get_expected_min() > 0;
+      });
+  flyway_args.insert(flyway_args.end(), translated.flyway_args.begin(),
+                     translated.flyway_args.end());
+  for (size_t i = 0; i < translated.verbs.size(); ++i) {  // `clean migrate`: in order
+    std::vector<std::string> one = translated.ArgsFor(i);
+    one.insert(one.begin(), words.front());
+    int code = RunWords(std::move(one), flyway_args);
+    if (code != 0 || i + 1 == translated.verbs.size()) return code;
+  }
+  words.resize(1);
+  words.insert(words.end(), translated.args.begin(), translated.args.end());
+  std::vector<char*> argv_storage;
+  for (std::string& word : words) argv_storage.push_back(word.data());
+  argv_storage.push_back(nullptr);
+  int argc = static_cast<int>(words.size());
+  char** argv = argv_storage.data();
+
   std::vector<std::string> command_names;
   for (const auto& [sub, run] : commands) command_names.push_back(sub->get_name());
   CommandLineFacts facts = ScanCommandLine(app, argc, argv);
@@ -279,6 +304,7 @@ int RunApp(int argc, char** argv) {
           command_name != "validate")
         throw UsageError("--output " + g.output + " is for validate only");
       ConfigInputs inputs = InputsOf(g);
+      inputs.flyway_args = flyway_args;
       for (const auto& name : keep_env)
         inputs.flags["exec_keep_env"] += (inputs.flags["exec_keep_env"].empty() ? "" : ",") + name;
       ctx.config = LoadConfig(inputs, environment);
@@ -297,5 +323,9 @@ int RunApp(int argc, char** argv) {
                 json_logs);
   }
 }
+
+}  // namespace
+
+int RunApp(int argc, char** argv) { return RunWords({argv, argv + argc}, {}); }
 
 }  // namespace flyrun

@@ -1,5 +1,8 @@
 #include "cli/command_line.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "core/closest.h"
 
 namespace flyrun {
@@ -13,7 +16,91 @@ std::string Join(const std::vector<std::string>& words) {
 
 constexpr const char* kHelpHint = "see `flyrun --help` and `flyrun <command> --help`";
 
+bool IsFlywayVerb(const std::string& word) {
+  const auto& verbs = FlywayVerbs();
+  return std::find(verbs.begin(), verbs.end(), word) != verbs.end();
+}
+
+// flyrun's short flags, alone or together ("-q", "-v", "-qv", "-h").
+bool IsShortFlags(const std::string& arg) {
+  return arg.size() > 1 && arg[0] == '-' && arg.find_first_not_of("qvh", 1) == std::string::npos;
+}
+
+std::string Lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
 }  // namespace
+
+const std::vector<std::string>& FlywayVerbs() {
+  static const std::vector<std::string> verbs = {"migrate",  "info",  "validate", "repair",
+                                                 "baseline", "clean", "undo"};
+  return verbs;
+}
+
+std::vector<std::string> TranslatedCommandLine::ArgsFor(size_t i) const {
+  std::vector<std::string> out;
+  for (size_t k = 0; k < args.size(); ++k) {
+    bool other_verb = std::find(verbs.begin(), verbs.end(), k) != verbs.end() && verbs[i] != k;
+    if (!other_verb) out.push_back(args[k]);
+  }
+  return out;
+}
+
+TranslatedCommandLine TranslateCommandLine(
+    int argc, const char* const* argv, const std::function<bool(const std::string&)>& takes_value) {
+  TranslatedCommandLine out;
+  std::vector<std::string>& args = out.args;
+  bool have_command = false, flyway_verbs = false, help = false;
+  int i = 1;
+  for (; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg.rfind("--", 0) == 0) {
+      args.push_back(arg);
+      if (arg.find('=') == std::string::npos && takes_value(arg) && i + 1 < argc)
+        args.push_back(argv[++i]);
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      if (IsShortFlags(arg)) {
+        args.push_back(arg);
+      } else if (arg == "-X") {
+        args.push_back("-v");
+      } else if (arg == "-?") {
+        args.push_back("--help");
+      } else if (arg == "-json") {
+        args.insert(args.end(), {"--output", "json"});
+      } else if (arg != "-n") {  // -n: never prompt; flyrun never does
+        size_t eq = arg.find('=');
+        std::string key = arg.substr(1, eq == std::string::npos ? eq : eq - 1);
+        std::string value = eq == std::string::npos ? std::string() : arg.substr(eq + 1);
+        if (key.rfind("flyway.", 0) == 0) key.erase(0, 7);
+        if (key == "outputType") {
+          args.insert(args.end(), {"--output", Lower(value)});
+        } else {
+          out.flyway_args.emplace_back(key, value);
+        }
+      }
+    } else if (!have_command && arg == "help" && !help) {
+      help = true;  // "help [verb]": the help of the verb, or of flyrun
+    } else if (!have_command && arg == "version") {
+      args.push_back("--version");
+    } else if (!have_command) {
+      have_command = true;
+      flyway_verbs = IsFlywayVerb(arg);
+      if (flyway_verbs) out.verbs.push_back(args.size());
+      args.push_back(arg);
+    } else {
+      // Another verb (`clean migrate`), else an argument of the command.
+      if (flyway_verbs && IsFlywayVerb(arg)) out.verbs.push_back(args.size());
+      args.push_back(arg);
+    }
+  }
+  if (help) args.push_back("--help");
+  for (; i < argc; ++i) args.push_back(argv[i]);
+  if (out.verbs.size() < 2) out.verbs.clear();
+  return out;
+}
 
 CommandLineFacts ScanCommandLine(const CLI::App& app, int argc, char** argv) {
   CommandLineFacts facts;
@@ -29,6 +116,11 @@ CommandLineFacts ScanCommandLine(const CLI::App& app, int argc, char** argv) {
         value = arg.substr(eq + 1);
       } else if (option && option->get_expected_min() > 0 && i + 1 < argc) {
         value = argv[++i];
+      }
+      // Flyway's spellings too, for a command line not yet translated.
+      if (name == "-outputType" || name == "-json") {
+        value = name == "-json" ? "json" : Lower(value);
+        name = "--output";
       }
       if (name == "--output" && value == "json") facts.json_output = true;
       if (name == "--output" && !value.empty() && value != "json") facts.json_output = false;

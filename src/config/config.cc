@@ -127,6 +127,7 @@ class Merger {
       RawValue url = raw;
       url.text = Trim(text);
       AddUrlSecrets(url.text);
+      url.text = config_internal::TranslateUrl(url);  // jdbc: URLs
       config_internal::CheckUrl(url);
       config_.url = url.text;
     } else if (key == "password") {

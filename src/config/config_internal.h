@@ -50,7 +50,12 @@ bool IsConfigKey(const std::string& key);
 /// after the scheme, a user-info that can be told from the host, and ports
 /// from 1 to 65535. Throws Error(kUsage) whose message never quotes the
 /// user-info.
+/// A jdbc: URL is checked as the URL it translates to.
 void CheckUrl(const RawValue& raw);
+
+/// The url value as the drivers take it: a JDBC URL translated (config/jdbc_url.h,
+/// with its notice), any other unchanged. Errors name where the value came from.
+std::string TranslateUrl(const RawValue& raw);
 
 /// Flyway's configuration, read when no flyrun config file is present
 /// (FLYWAY-FACTS 4), translated to flyrun keys, one layer per source.

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "config/config_internal.h"
+#include "config/jdbc_url.h"
 #include "config/secrets.h"
 #include "core/dialect_names.h"
 #include "core/error.h"
@@ -82,7 +83,28 @@ void CheckPortParameters(const RawValue& raw, std::string_view query) {
 
 }  // namespace
 
+std::string TranslateUrl(const RawValue& raw) {
+  try {
+    return FlyrunUrl(raw.text);
+  } catch (const Error& e) {
+    Error error(e.code(), std::string(e.what()) + " " + raw.where, e.hint());
+    error.file = raw.file;
+    error.line = raw.line;
+    throw error;
+  }
+}
+
 void CheckUrl(const RawValue& raw) {
+  if (IsJdbcUrl(raw.text)) {
+    RawValue translated = raw;
+    try {
+      translated.text = TranslateJdbcUrl(raw.text).url;
+    } catch (const Error& e) {
+      Fail(raw, e.what(), e.hint());
+    }
+    CheckUrl(translated);
+    return;
+  }
   const std::string& url = raw.text;
   if (url.empty()) return;
   UrlParts parts = SplitUrl(url);

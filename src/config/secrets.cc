@@ -176,6 +176,10 @@ std::string SqlQuoted(std::string_view text, bool backslashes) {
 
 }  // namespace
 
+std::string PercentEncoded(std::string_view text) {
+  return PercentEncode(text, "0123456789ABCDEF");
+}
+
 void AddSecret(std::string_view password) {
   if (password.size() < kMinSecretLength) return;
   std::vector<std::string> spellings = {std::string(password),

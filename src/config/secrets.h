@@ -47,6 +47,10 @@ std::string Scrub(std::string text);
 /// ("postgresql://***@db/app"). Works on malformed URLs too.
 std::string RedactUrl(std::string_view url);
 
+/// `text` with every byte but letters, digits and "-._~" as %XX (upper-case
+/// hex): a value safe in any part of a URL.
+std::string PercentEncoded(std::string_view text);
+
 /// Where the parts of a "scheme://user:password@host:port/rest" URL are, found
 /// without decoding. Positions are offsets into the URL; npos when absent.
 struct UrlParts {

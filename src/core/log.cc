@@ -63,6 +63,7 @@ class ScrubbedMessage : public spdlog::custom_flag_formatter {
 }  // namespace
 
 void SetupLogging(Verbosity verbosity, bool json, Scrubber scrub) {
+  spdlog::drop("flyrun");  // set up again for the next of several verbs
   auto logger = spdlog::stderr_color_mt("flyrun");
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
   formatter->add_flag<ScrubbedMessage>('*', scrub, json)

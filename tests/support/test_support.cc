@@ -29,14 +29,15 @@ namespace {
 struct Spawnable {
   std::vector<std::string> argv_strings, env_strings;
   std::vector<char*> argv, envp;
-  Spawnable(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+  Spawnable(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+            const std::string& program = FLYRUN_BINARY) {
     for (char** e = environ; *e; ++e) {
       std::string kv = *e;
       if (kv.rfind("FLYRUN_", 0) == 0) continue;
       env_strings.push_back(kv);
     }
     for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
-    argv_strings.push_back(FLYRUN_BINARY);
+    argv_strings.push_back(program);
     argv_strings.insert(argv_strings.end(), args.begin(), args.end());
     for (auto& str : argv_strings) argv.push_back(str.data());
     argv.push_back(nullptr);
@@ -53,7 +54,13 @@ int ExitCodeOf(int status) {
 
 RunResult RunFlyrun(const std::vector<std::string>& args, const std::filesystem::path& cwd,
                     const std::map<std::string, std::string>& env) {
-  Spawnable sp(args, env);
+  return RunProgram(FLYRUN_BINARY, args, cwd, env);
+}
+
+RunResult RunProgram(const std::filesystem::path& program, const std::vector<std::string>& args,
+                     const std::filesystem::path& cwd,
+                     const std::map<std::string, std::string>& env) {
+  Spawnable sp(args, env, program.string());
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe failed");

@@ -24,6 +24,11 @@ RunResult RunFlyrun(const std::vector<std::string>& args,
                     const std::filesystem::path& cwd = std::filesystem::current_path(),
                     const std::map<std::string, std::string>& env = {});
 
+/// The same with another program (e.g. a link to flyrun under another name).
+RunResult RunProgram(const std::filesystem::path& program, const std::vector<std::string>& args,
+                     const std::filesystem::path& cwd,
+                     const std::map<std::string, std::string>& env = {});
+
 /// A flyrun started in the background (for signal, lock and concurrency tests).
 struct Background {
   int pid = -1;
