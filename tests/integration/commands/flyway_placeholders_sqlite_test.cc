@@ -4,6 +4,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <sstream>
 
 #include "commands/commands.h"
@@ -88,10 +89,12 @@ TEST_F(FlywayPlaceholdersSqlite, InvalidUtf8IsRefusedNamingFileAndLine) {
     RunMigrate(ctx);
     ADD_FAILURE() << "migrated";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("V1__bad.sql:2: not valid UTF-8"), std::string::npos)
-        << e.what();
+    // Refused when it is read to be hashed, before anything runs.
+    EXPECT_NE(std::string(e.what()).find("V1__bad.sql:2: "), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("UTF-8"), std::string::npos) << e.what();
   }
-  EXPECT_EQ(Text("SELECT count(*) FROM sqlite_master WHERE name = 'w'"), "0");
+  EXPECT_TRUE(!std::filesystem::exists(dir.path() / "app.db") ||
+              Text("SELECT count(*) FROM sqlite_master WHERE name = 'w'") == "0");
 }
 
 }  // namespace
