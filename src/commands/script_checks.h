@@ -33,7 +33,7 @@ struct TransactionVerdict {
   bool non_transactional_seen = false;
   bool transactional_seen = false;
   bool transaction_control_seen = false;
-  std::string non_transactional_what;  ///< e.g. "CREATE INDEX CONCURRENTLY"
+  std::string non_transactional_what;    ///< e.g. "CREATE INDEX CONCURRENTLY"
   std::string transaction_control_what;  ///< e.g. "COMMIT"
   int non_transactional_line = 0;
   int transactional_line = 0;

@@ -159,8 +159,13 @@ Invocation Prepare(Form form, const RealworldSet& set, const ScratchDb& db,
       break;
     case Form::kFlywayEnv:
       for (const auto& [key, value] : settings) inv.env["FLYWAY_" + UpperSnake(key)] = value;
-      for (const auto& [name, value] : set.placeholders)
-        inv.env["FLYWAY_PLACEHOLDERS_" + UpperSnake(name)] = value;
+      // Flyway lower-cases the name after the prefix and matches placeholders
+      // in any case, so ${tableName} is set by FLYWAY_PLACEHOLDERS_TABLENAME.
+      for (const auto& [name, value] : set.placeholders) {
+        std::string var = "FLYWAY_PLACEHOLDERS_";
+        for (char c : name) var += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        inv.env[var] = value;
+      }
       break;
     case Form::kFlywayArgs:
       for (const auto& [key, value] : settings) inv.args.push_back("-" + key + "=" + value);

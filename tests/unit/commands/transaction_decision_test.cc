@@ -71,6 +71,26 @@ TEST_P(TransactionDecisionTest, FlywayProjectRunsConcurrentlyOutsideATransaction
   EXPECT_EQ(db.history.size(), 2u);
 }
 
+// hawkbit's V1_12_37 and fineract's V265 hold their own BEGIN ... COMMIT.
+TEST_P(TransactionDecisionTest, FlywayProjectRunsAScriptWithItsOwnCommitOutsideFlyrunsTransaction) {
+  dir.Write("sql/V2__own.sql", "BEGIN;\nCREATE TABLE t3 (id INT);\nCOMMIT;\n");
+  ASSERT_EQ(Migrate(Flyway()), ExitCode::kSuccess) << error;
+  EXPECT_TRUE(InTransaction("CREATE TABLE t (id INT)"));
+  EXPECT_FALSE(InTransaction("CREATE TABLE t3 (id INT)"));
+  EXPECT_EQ(db.history.size(), 2u);
+
+  // A flyrun project still refuses it: its COMMIT would end flyrun's transaction.
+  FakeDatabase fresh;
+  fresh.dialect = Dialect::kPostgres;
+  db = fresh;
+  CommandContext ctx = Flyway();
+  ctx.config.flyway = false;
+  ctx.config.locations = {(dir.path() / "sql").string()};
+  ctx.config.validate_on_migrate = true;
+  EXPECT_NE(Migrate(ctx), ExitCode::kSuccess);
+  EXPECT_NE(error.find("COMMIT"), std::string::npos) << error;
+}
+
 TEST_P(TransactionDecisionTest, FlyrunProjectStillAsksForTheDirective) {
   dir.Write("sql/V2__i.sql", kConcurrently);
   CommandContext ctx = Flyway();
