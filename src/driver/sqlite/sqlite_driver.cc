@@ -325,9 +325,11 @@ class SqliteDriver : public Driver {
 
   bool SchemaIsEmpty() override {
     try {
+      // tbl_name: the history table and what belongs to it (the index of
+      // Flyway's definition) do not count.
       SQLite::Statement q(db_,
-                          "SELECT count(*) FROM sqlite_master WHERE name <> ? AND name NOT LIKE "
-                          "'sqlite_%'");
+                          "SELECT count(*) FROM sqlite_master WHERE tbl_name <> ? AND name NOT "
+                          "LIKE 'sqlite_%'");
       q.bind(1, table_);
       q.executeStep();
       return q.getColumn(0).getInt() == 0;

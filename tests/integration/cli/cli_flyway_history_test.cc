@@ -176,5 +176,18 @@ TEST_F(SqliteFlywayHistory, TheFlywayCorpusGetsFlywaysChecksums) {
   EXPECT_EQ(Q("SELECT checksum FROM flyway_schema_history WHERE version = '1.1'"), "-133051733");
 }
 
+// The index Flyway's definition adds belongs to the history table: a fresh
+// database is still empty, not one that "already held objects".
+TEST_F(SqliteFlywayHistory, TheHistoryIndexDoesNotMakeAFreshDatabaseLookUsed) {
+  dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
+  auto r = Run({"-locations=filesystem:sql", "-baselineOnMigrate=true", "migrate"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_EQ(Q("SELECT count(*) FROM sqlite_master WHERE name = 'flyway_schema_history_s_idx'"),
+            "1");
+  EXPECT_FALSE(Contains(r.err, "already held objects")) << Show(r);
+  // baselineOnMigrate baselines only a schema that held objects.
+  EXPECT_EQ(Q("SELECT group_concat(type) FROM flyway_schema_history"), "SQL");
+}
+
 }  // namespace
 }  // namespace flyrun::test
