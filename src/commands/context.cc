@@ -43,6 +43,7 @@ ScanOptions ScanOptionsFor(const Config& config) {
   o.naming.suffixes = config.sql_migration_suffixes;
   o.report_malformed = config.validate_migration_naming.value_or(!config.flyway);
   o.classpath_root = config.classpath_root;
+  o.keep_unsupported = config.flyway;
   o.placeholder_replacement = config.placeholder_replacement;
   o.placeholders = config.placeholders;
   o.placeholder_prefix = config.placeholder_prefix;
@@ -69,6 +70,8 @@ HistoryFormat ConfiguredHistoryFormat(const Config& config) {
 
 std::string ChecksumOf(const ResolvedMigration& m, const Config& config, HistoryFormat format,
                        const std::string& user, const std::string& database) {
+  // Not a SQL script (V2__fix.sh, V3__x.class): flyrun neither runs nor hashes it.
+  if (!m.unsupported.empty()) return {};
   bool repeatable = m.kind == MigrationKind::kRepeatable;
   if (format == HistoryFormat::kFlyrun)
     return FileChecksum(m.path, repeatable ? PlaceholderFingerprint(config) : std::string());

@@ -43,6 +43,7 @@ Dialect ScriptDialect(const Config& config) {
 void CheckScripts(const CommandContext& ctx, const SplitOptions& base,
                   const std::vector<ResolvedMigration>& migrations, Issues& issues) {
   for (const auto& m : migrations) {
+    if (!m.unsupported.empty()) continue;  // not SQL: reconcile names it when pending
     SplitOptions opts = base;
     opts.placeholders = PlaceholdersFor(ctx.config, "user", "database", m.script, "schema");
     ApplyScriptSettings(opts, m);
@@ -82,7 +83,7 @@ void CheckUndoCoverage(const std::vector<ResolvedMigration>& migrations, Issues&
   auto less = [](const Version* a, const Version* b) { return *a < *b; };
   std::sort(undone.begin(), undone.end(), less);
   for (const auto& m : migrations) {
-    if (m.kind != MigrationKind::kVersioned) continue;
+    if (m.kind != MigrationKind::kVersioned || !m.unsupported.empty()) continue;
     if (std::binary_search(undone.begin(), undone.end(), &*m.version, less)) continue;
     std::string name = m.script.substr(m.script.find_last_of('/') + 1);
     std::string dir = m.path.parent_path().string();

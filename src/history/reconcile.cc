@@ -306,7 +306,7 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
       row = RowFromHistory(
           *vh->applied, vh->out_of_order ? MigrationState::kOutOfOrder : MigrationState::kSuccess);
       row.file = file;
-      if (vh->applied->checksum != file->checksum) {
+      if (file->unsupported.empty() && vh->applied->checksum != file->checksum) {
         plan.issues.push_back(
             {"checksum-mismatch", file->path.string(), 0, 0,
              "migration " + v.str() + " (" + file->script +
@@ -329,6 +329,13 @@ Plan Reconcile(const std::vector<ResolvedMigration>& files,
                                "rename it to a version above " + plan.current->str() +
                                    ", or allow it with out_of_order: true"});
       }
+    } else if (!file->unsupported.empty()) {
+      row.state = MigrationState::kPending;
+      plan.issues.push_back({"unsupported-migration", file->path.string(), 0, 0,
+                             "migration " + v.str() + " (" + file->script + ") is " +
+                                 file->unsupported + ", which flyrun cannot run",
+                             "apply it with Flyway, or rewrite it as a .sql script; once the "
+                             "history records it as applied, flyrun counts it as applied"});
     } else {
       row.state = (vh && vh->last && IsUndo(*vh->last)) ? MigrationState::kUndone
                                                         : MigrationState::kPending;

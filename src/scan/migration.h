@@ -29,6 +29,9 @@ struct ResolvedMigration {
   std::optional<bool> execute_in_transaction;
   std::optional<std::string> encoding;
   std::optional<bool> placeholder_replacement;
+  /// Non-empty for a migration Flyway can run and flyrun cannot: what it is
+  /// ("a shell script migration", "a Java migration").
+  std::string unsupported;
 };
 
 }  // namespace flyrun

@@ -165,7 +165,10 @@ class Walker {
   void AddFile(const fs::path& root, const Entry& entry, std::string script) {
     const std::string& name = entry.name;
     NameParse parse = ParseMigrationName(name, options_.naming);
-    if (parse.outcome == NameParse::Outcome::kNotMigration) return;
+    if (parse.outcome == NameParse::Outcome::kNotMigration) {
+      AddUnsupported(root, name, std::move(script));
+      return;
+    }
     fs::path path = root / script;
     if (parse.outcome == NameParse::Outcome::kMalformed && !options_.report_malformed) {
       spdlog::debug("{} skipped: not a valid migration file name: {}", path.string(),
@@ -190,6 +193,31 @@ class Walker {
       parse.migration.path = std::move(path);
       ReadScriptConfig(parse.migration);
       result_.migrations.push_back(std::move(parse.migration));
+    }
+  }
+
+  // Flyway's script and Java migrations: kept so that an applied one counts as
+  // applied and a pending one is refused by name, never skipped without a word.
+  void AddUnsupported(const fs::path& root, const std::string& name, std::string script) {
+    if (!options_.keep_unsupported) return;
+    static const std::pair<const char*, const char*> kKinds[] = {
+        {".sh", "a shell script migration"}, {".bash", "a shell script migration"},
+        {".ps1", "a PowerShell migration"},  {".bat", "a batch file migration"},
+        {".cmd", "a batch file migration"},  {".py", "a Python script migration"},
+        {".java", "a Java migration"},       {".class", "a Java migration"},
+        {".kt", "a Kotlin migration"}};
+    for (const auto& [suffix, what] : kKinds) {
+      NamingRules rules = options_.naming;
+      rules.suffixes = {suffix};
+      NameParse parse = ParseMigrationName(name, rules);
+      if (parse.outcome != NameParse::Outcome::kMigration ||
+          parse.migration.kind != MigrationKind::kVersioned)
+        continue;
+      parse.migration.script = std::move(script);
+      parse.migration.path = root / parse.migration.script;
+      parse.migration.unsupported = what;
+      result_.migrations.push_back(std::move(parse.migration));
+      return;
     }
   }
 

@@ -81,6 +81,10 @@ struct ScanOptions {
   /// The directory `classpath:` locations are resolved against; empty = they
   /// are an error.
   std::string classpath_root;
+  /// A Flyway project: versioned migrations Flyway runs that flyrun cannot
+  /// (V2__fix.sh, V3__data.java, ...) are kept, marked unsupported, so that an
+  /// applied one counts as applied and a pending one is an error.
+  bool keep_unsupported = false;
   /// For the text of `<script>.sql.conf` files: `${name}` (with these
   /// delimiters) is replaced from `placeholders` before the file is read.
   bool placeholder_replacement = true;

@@ -189,5 +189,25 @@ TEST_F(SqliteFlywayHistory, TheHistoryIndexDoesNotMakeAFreshDatabaseLookUsed) {
   EXPECT_EQ(Q("SELECT group_concat(type) FROM flyway_schema_history"), "SQL");
 }
 
+// Flyway runs script and Java migrations; flyrun cannot. An applied one counts
+// as applied, a pending one is refused by name instead of being skipped.
+TEST_F(SqliteFlywayHistory, ScriptMigrationsCountWhenAppliedAndAreRefusedWhenPending) {
+  dir.Write("sql/V2__fix.sh", "#!/bin/sh\necho fixing\n");
+  dir.Write("sql/V3__b.sql", "CREATE TABLE b (id INT);\n");
+  auto r = Run({"-locations=filesystem:sql", "migrate"});
+  EXPECT_NE(r.exit_code, 0) << Show(r);
+  EXPECT_TRUE(Contains(r.out + r.err, "V2__fix.sh")) << Show(r);
+  EXPECT_TRUE(Contains(r.out + r.err, "shell script migration")) << Show(r);
+  EXPECT_EQ(Q("SELECT count(*) FROM sqlite_master WHERE name = 'b'"), "0");
+
+  // Flyway applied it: flyrun goes on from there.
+  Exec(std::string(kInsert) + "(1, '2', 'fix', 'SCRIPT', 'V2__fix.sh', 12345, '', 5, 1)");
+  r = Run({"-locations=filesystem:sql", "migrate"});
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  EXPECT_EQ(Q("SELECT count(*) FROM sqlite_master WHERE name = 'b'"), "1");
+  r = Run({"-locations=filesystem:sql", "validate"});
+  EXPECT_EQ(r.exit_code, 0) << Show(r);
+}
+
 }  // namespace
 }  // namespace flyrun::test
