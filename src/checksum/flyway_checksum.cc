@@ -1,16 +1,8 @@
 #include "checksum/flyway_checksum.h"
 
-#include <iconv.h>
 #include <zlib.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <vector>
-
-#include "core/error.h"
 
 namespace flyrun {
 
@@ -18,16 +10,7 @@ namespace {
 
 constexpr unsigned char kBom[] = {0xEF, 0xBB, 0xBF};
 
-bool IsUtf8Name(const std::string& encoding) {
-  std::string name;
-  for (char c : encoding)
-    if (c != '-' && c != '_')
-      name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return name == "UTF8";
-}
-
-/// Length of the UTF-8 sequence that starts with `lead` as Java's decoder
-/// accepts it (no overlongs, no surrogates, nothing above U+10FFFF), or 0.
+/// Length of the UTF-8 sequence that starts with `lead`, or 0.
 int SequenceLength(unsigned char lead) {
   if (lead < 0x80) return 1;
   if (lead >= 0xC2 && lead <= 0xDF) return 2;
@@ -35,61 +18,6 @@ int SequenceLength(unsigned char lead) {
   if (lead >= 0xF0 && lead <= 0xF4) return 4;
   return 0;
 }
-
-/// Whether the continuation byte at `index` (1-based within the sequence) is
-/// valid after `lead`.
-bool ContinuationOk(unsigned char lead, int index, unsigned char byte) {
-  if ((byte & 0xC0) != 0x80) return false;
-  if (index != 1) return true;
-  if (lead == 0xE0) return byte >= 0xA0;  // overlong
-  if (lead == 0xED) return byte <= 0x9F;  // surrogates
-  if (lead == 0xF0) return byte >= 0x90;  // overlong
-  if (lead == 0xF4) return byte <= 0x8F;  // above U+10FFFF
-  return true;
-}
-
-/// Checks UTF-8 fed in chunks cut anywhere; counts lines for messages.
-class Utf8Validator {
- public:
-  explicit Utf8Validator(std::string file) : file_(std::move(file)) {}
-
-  void Update(std::string_view bytes) {
-    for (unsigned char c : bytes) {
-      if (need_ == 0) {
-        if (c == '\n') ++line_;
-        int length = SequenceLength(c);
-        if (length == 0) Fail();
-        lead_ = c;
-        need_ = length - 1;
-        index_ = 1;
-      } else {
-        if (!ContinuationOk(lead_, index_, c)) Fail();
-        ++index_;
-        --need_;
-      }
-    }
-  }
-  void Finish() const {
-    if (need_ != 0) Fail();
-  }
-
- private:
-  [[noreturn]] void Fail() const {
-    Error e(ExitCode::kUsage,
-            file_ + ":" + std::to_string(line_) + ": the script is not valid UTF-8",
-            "save the file as UTF-8, or set `encoding` (or encoding= in a <script>.sql.conf "
-            "beside it) to the encoding it is written in");
-    e.file = file_;
-    e.line = line_;
-    throw e;
-  }
-
-  std::string file_;
-  int line_ = 1;
-  int need_ = 0;
-  int index_ = 0;
-  unsigned char lead_ = 0;
-};
 
 }  // namespace
 
@@ -147,81 +75,6 @@ int32_t FlywayCrc32::Value() const {
 int32_t FlywayChecksumOfText(std::string_view utf8) {
   FlywayCrc32 crc;
   crc.Update(utf8);
-  return crc.Value();
-}
-
-std::string DecodeToUtf8(std::string_view bytes, const std::string& encoding,
-                         const std::string& file) {
-  if (IsUtf8Name(encoding)) {
-    Utf8Validator check(file);
-    check.Update(bytes);
-    check.Finish();
-    return std::string(bytes);
-  }
-  iconv_t cd = iconv_open("UTF-8", encoding.c_str());
-  if (cd == reinterpret_cast<iconv_t>(-1)) {
-    Error e(ExitCode::kUsage, "encoding '" + encoding + "' of " + file + " is not known",
-            "use an encoding name such as UTF-8, ISO-8859-1, windows-1252 or UTF-16LE");
-    e.file = file;
-    throw e;
-  }
-  std::string out;
-  std::vector<char> buffer(64 * 1024);
-  char* in = const_cast<char*>(bytes.data());
-  size_t in_left = bytes.size();
-  bool flushing = false;
-  while (true) {
-    char* dst = buffer.data();
-    size_t dst_left = buffer.size();
-    size_t rc = flushing ? iconv(cd, nullptr, nullptr, &dst, &dst_left)
-                         : iconv(cd, &in, &in_left, &dst, &dst_left);
-    int err = errno;
-    out.append(buffer.data(), buffer.size() - dst_left);
-    if (rc == static_cast<size_t>(-1) && err == E2BIG) continue;
-    if (rc == static_cast<size_t>(-1)) {
-      iconv_close(cd);
-      int line = 1 + static_cast<int>(std::count(out.begin(), out.end(), '\n'));
-      Error e(ExitCode::kUsage,
-              file + ":" + std::to_string(line) + ": the script is not valid " + encoding,
-              "check the `encoding` setting (or encoding= in a <script>.sql.conf beside it)");
-      e.file = file;
-      e.line = line;
-      throw e;
-    }
-    if (flushing) break;
-    flushing = true;
-  }
-  iconv_close(cd);
-  return out;
-}
-
-int32_t FlywayFileChecksum(const std::filesystem::path& path, const std::string& encoding) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    Error e(ExitCode::kUsage, "cannot read " + path.string() + " (" + std::strerror(errno) + ")");
-    e.file = path.string();
-    throw e;
-  }
-  FlywayCrc32 crc;
-  if (!IsUtf8Name(encoding)) {
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    crc.Update(DecodeToUtf8(bytes, encoding, path.string()));
-    return crc.Value();
-  }
-  Utf8Validator check(path.string());
-  std::vector<char> buffer(256 * 1024);
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    std::string_view chunk(buffer.data(), static_cast<size_t>(in.gcount()));
-    check.Update(chunk);
-    crc.Update(chunk);
-  }
-  if (in.bad()) {
-    Error e(ExitCode::kUsage, "cannot read " + path.string());
-    e.file = path.string();
-    throw e;
-  }
-  check.Finish();
   return crc.Value();
 }
 

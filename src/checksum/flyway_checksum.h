@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,19 +29,9 @@ class FlywayCrc32 {
   std::unique_ptr<Impl> impl_;
 };
 
-/// FlywayCrc32 of a whole UTF-8 text.
+/// FlywayCrc32 of a whole UTF-8 text. Files are decoded (and checked) by the
+/// script reader, parse/script_text.h, which feeds FlywayCrc32.
 int32_t FlywayChecksumOfText(std::string_view utf8);
-
-/// Decodes `bytes` written in `encoding` (any name iconv knows: UTF-8,
-/// ISO-8859-1, windows-1252, UTF-16LE, ...) to UTF-8. Throws Error(kUsage)
-/// naming `file` and the line for input that is not valid in that encoding
-/// (as Flyway does: nothing is substituted), or for an unknown encoding.
-std::string DecodeToUtf8(std::string_view bytes, const std::string& encoding,
-                         const std::string& file);
-
-/// Flyway's checksum of a file read with `encoding`. Throws Error(kUsage) naming
-/// the file when it cannot be read or decoded.
-int32_t FlywayFileChecksum(const std::filesystem::path& path, const std::string& encoding);
 
 /// Java's String.hashCode of a UTF-8 text (over its UTF-16 code units), as
 /// Flyway uses it for its lock keys.

@@ -75,16 +75,17 @@ std::string ChecksumOf(const ResolvedMigration& m, const Config& config, History
   bool repeatable = m.kind == MigrationKind::kRepeatable;
   if (format == HistoryFormat::kFlyrun)
     return FileChecksum(m.path, repeatable ? PlaceholderFingerprint(config) : std::string());
-  const std::string& encoding = m.encoding ? *m.encoding : config.encoding;
-  bool replace = m.placeholder_replacement.value_or(config.placeholder_replacement);
-  if (!repeatable || !replace) return std::to_string(FlywayFileChecksum(m.path, encoding));
-  // Flyway hashes a repeatable as it runs it: decoded, placeholders replaced.
+  // Flyway hashes the decoded text; a repeatable as it runs it, placeholders
+  // replaced.
   ScriptTextOptions text;
-  text.encoding = encoding;
-  text.replace_placeholders = true;
-  text.placeholders = PlaceholdersFor(config, user, database, m.script);
-  text.prefix = config.placeholder_prefix;
-  text.suffix = config.placeholder_suffix;
+  text.encoding = m.encoding ? *m.encoding : config.encoding;
+  text.replace_placeholders =
+      repeatable && m.placeholder_replacement.value_or(config.placeholder_replacement);
+  if (text.replace_placeholders) {
+    text.placeholders = PlaceholdersFor(config, user, database, m.script);
+    text.prefix = config.placeholder_prefix;
+    text.suffix = config.placeholder_suffix;
+  }
   Issues unknown;  // reported when the script is validated or run
   text.issues = &unknown;
   FlywayCrc32 crc;

@@ -7,10 +7,30 @@
 #include <vector>
 
 #include "core/error.h"
+#include "parse/script_text.h"
 #include "support/test_support.h"
 
 namespace flyrun {
 namespace {
+
+// A file's checksum as flyrun computes it for a Flyway history: the script
+// reader decodes and checks the text, FlywayCrc32 hashes it.
+int32_t FlywayFileChecksum(const std::filesystem::path& path, const std::string& encoding) {
+  ScriptTextOptions options;
+  options.encoding = encoding;
+  FlywayCrc32 crc;
+  ReadScriptText(path.string(), options, [&](std::string_view text) { crc.Update(text); });
+  return crc.Value();
+}
+
+// `bytes` as the script reader decodes them from `encoding`.
+std::string DecodeToUtf8(std::string_view bytes, const std::string& encoding,
+                         const std::string& name) {
+  test::TempDir dir;
+  ScriptTextOptions options;
+  options.encoding = encoding;
+  return ReplacedScriptText(dir.Write(name, std::string(bytes)).string(), options);
+}
 
 // Vectors of FLYWAY-FACTS §1: values Flyway stores for these texts.
 constexpr int32_t kCreateTable = 1556295178;  // "CREATE TABLE t (id INT);"
