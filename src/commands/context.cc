@@ -95,21 +95,17 @@ std::string ChecksumOf(const ResolvedMigration& m, const Config& config, History
 
 LoadedMigrations LoadMigrations(const Config& config) {
   ScanResult scan = ScanLocations(ScanOptionsFor(config));
-  LoadedMigrations loaded{std::move(scan.migrations), std::move(scan.issues),
-                          ConfiguredHistoryFormat(config)};
-  for (auto& m : loaded.migrations) m.checksum = ChecksumOf(m, config, loaded.format);
-  return loaded;
+  return LoadedMigrations{std::move(scan.migrations), std::move(scan.issues), std::nullopt};
 }
 
 void UseHistoryFormat(LoadedMigrations& loaded, const Config& config, Driver& driver) {
   HistoryFormat format = driver.history_format();
-  bool changed = format != loaded.format;
-  if (!changed && format == HistoryFormat::kFlyrun) return;
-  std::string user = driver.CurrentUser(), database = driver.DatabaseName();
-  for (auto& m : loaded.migrations) {
-    if (changed || m.kind == MigrationKind::kRepeatable)
-      m.checksum = ChecksumOf(m, config, format, user, database);
+  std::string user, database;  // only Flyway's repeatables need the session's
+  if (format == HistoryFormat::kFlyway) {
+    user = driver.CurrentUser();
+    database = driver.DatabaseName();
   }
+  for (auto& m : loaded.migrations) m.checksum = ChecksumOf(m, config, format, user, database);
   loaded.format = format;
 }
 

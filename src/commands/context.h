@@ -52,17 +52,19 @@ struct CommandContext {
 struct LoadedMigrations {
   std::vector<ResolvedMigration> migrations;
   Issues issues;
-  HistoryFormat format = HistoryFormat::kFlyrun;  ///< the checksums' format
+  /// The format of the checksums; unset until UseHistoryFormat computed them.
+  std::optional<HistoryFormat> format;
 };
 /// The format the configuration asks for, before a history table is seen:
 /// Flyway's when Config::flyway.
 HistoryFormat ConfiguredHistoryFormat(const Config& config);
-/// Scans and computes checksums in ConfiguredHistoryFormat(config).
+/// Scans. The checksums wait for UseHistoryFormat: which algorithm applies is
+/// known only once the history table has been seen, and each file is read once.
 LoadedMigrations LoadMigrations(const Config& config);
-/// After connecting: the checksums in the format the driver keeps the history
-/// in (Driver::history_format, which also honours a table of Flyway's layout),
-/// recomputed when it differs, and Flyway repeatables' with the session's
-/// placeholders (${flyway:user}, ${flyway:database}).
+/// After connecting: every checksum, in the format the driver keeps the history
+/// in (Driver::history_format, which also honours a table of Flyway's layout);
+/// Flyway repeatables' with the session's placeholders (${flyway:user},
+/// ${flyway:database}).
 void UseHistoryFormat(LoadedMigrations& loaded, const Config& config, Driver& driver);
 
 /// The checksum of one migration in `format`; `user`/`database` fill the

@@ -115,7 +115,7 @@ ExitCode RunValidate(const CommandContext& ctx) {
     // The files at the base are compared by flyrun's checksum, whatever the
     // history's format.
     std::vector<ResolvedMigration> here = loaded.migrations;
-    if (loaded.format != HistoryFormat::kFlyrun)
+    if (loaded.format != HistoryFormat::kFlyrun)  // offline, or Flyway's checksums
       for (auto& m : here) m.checksum = ChecksumOf(m, config, HistoryFormat::kFlyrun);
     base = CheckAgainstBase(ctx, here, issues);
   }
