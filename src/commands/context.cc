@@ -190,6 +190,8 @@ ConnectionOptions ConnectionOptionsFor(const Config& config) {
   o.connect_retries = config.connect_retries;
   o.connect_retry_interval = config.connect_retry_interval;
   o.connect_timeout = config.connect_timeout;
+  o.lock = config.lock;
+  o.lock_lease = config.lock_lease;
   return o;
 }
 

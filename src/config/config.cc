@@ -164,6 +164,26 @@ class Merger {
       std::string version = Trim(text);
       if (!Version::parse(version)) BadValue(key, raw, "a version (e.g. 1 or 1.1)");
       config_.baseline_version = version;
+    } else if (key == "lock") {
+      std::string mode = Lower(Trim(text));
+      if (mode == "auto") {
+        config_.lock = LockMode::kAuto;
+      } else if (mode == "native") {
+        config_.lock = LockMode::kNative;
+      } else if (mode == "table") {
+        config_.lock = LockMode::kTable;
+      } else {
+        BadValue(key, raw, "auto, native or table");
+      }
+    } else if (key == "lock_lease") {
+      auto value = ParseDuration(text);
+      if (!value || value->count() < 100)
+        BadValue(key, raw, "a duration of at least 100ms (e.g. 30s)");
+      config_.lock_lease = *value;
+    } else if (key == "parallel") {
+      auto value = config_internal::ParseCount(text);
+      if (!value || *value < 1) BadValue(key, raw, "a whole number of at least 1 (e.g. 4)");
+      config_.parallel = *value;
     } else if (key == "dialect") {
       config_.dialect = DialectNamed(Lower(Trim(text)));
       if (!config_.dialect) BadValue(key, raw, "a dialect (use postgresql, mysql or sqlite)");

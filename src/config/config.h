@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/dialect.h"
+#include "core/lock_mode.h"
 
 namespace flyrun {
 
@@ -39,6 +40,21 @@ struct Config {
   /// attempt under way included. 0 = bounded by connect_retries alone.
   std::chrono::milliseconds connect_deadline{0};
   std::chrono::milliseconds lock_timeout{300000};
+  /// Which migration lock is taken (README, The migration lock): the server's
+  /// own (native), the lease row in flyrun's lock table (table), or the native
+  /// one where it is known to be correct and the lease elsewhere (auto).
+  LockMode lock = LockMode::kAuto;
+  /// How long a lease lock stays valid without a heartbeat; the holder beats
+  /// several times within it, a waiter takes over after it has seen no beat
+  /// for this long on its own clock.
+  std::chrono::milliseconds lock_lease{30000};
+  /// A file listing the databases one run works on, one tenant per line (a
+  /// URL, optionally followed by a schema); empty = the one `url`.
+  std::string tenants;
+  /// How many tenants are worked on at once (>= 1).
+  int parallel = 4;
+  /// Stop starting tenants after the first one fails.
+  bool fail_fast = false;
   bool clean_enabled = false;
   std::string init_sql;
   bool undo_required = false;  ///< validate: every versioned migration needs an undo file

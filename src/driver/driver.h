@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/dialect.h"
+#include "core/lock_mode.h"
 #include "core/session_lexing.h"
 #include "core/statement.h"
 #include "history/applied_migration.h"
@@ -37,6 +38,10 @@ struct ConnectionOptions {
   /// keeps Flyway's also when it is not asked for but the existing table has
   /// Flyway's layout (Driver::history_format).
   HistoryFormat history_format = HistoryFormat::kFlyrun;
+  /// Which migration lock Lock() takes (config `lock`), and the lease time of
+  /// the lease lock (config `lock_lease`).
+  LockMode lock = LockMode::kAuto;
+  std::chrono::milliseconds lock_lease{30000};
 };
 
 /// Held migration lock; releases on destruction. Destructors never throw.
@@ -82,6 +87,18 @@ class Driver {
   /// splitter followed them; for a driver that runs nothing (the dry run) and
   /// so cannot read them back. Others ignore it.
   virtual void ScriptLeftSession(const SessionLexing& /*session*/) {}
+
+  /// Why the server's own lock (advisory lock, GET_LOCK) is not correct on
+  /// this connection, "" when it is: a pooler that hands each transaction to
+  /// any server connection (PgBouncer in transaction mode), a Galera node
+  /// (GET_LOCK is local to the node). With `lock: auto` Lock() then takes the
+  /// lease lock. Decided when connecting.
+  virtual std::string NativeLockCaveat() const { return {}; }
+  /// Why this server refuses writes, "" when it accepts them: a PostgreSQL
+  /// standby in recovery, a MySQL server with read_only. Commands that change
+  /// the database fail at once with it (ReadOnlyError), and `wait`/`exec`
+  /// retry, since a failover may be under way.
+  virtual std::string ReadOnlyReason() { return {}; }
 
   /// Takes the migration lock, waiting at most `timeout`; throws Error(kLock)
   /// after that. The lock holds no transaction open and is released by the
