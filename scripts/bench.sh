@@ -167,19 +167,20 @@ fleet_rows=()
 # bench_fleet DB TENANTS_FILE RESET: every tenant migrated from empty in one
 # run, with --parallel 1 and with --parallel 4; RESET empties every tenant.
 bench_fleet() {
-  local db=$1 tenants=$2 reset=$3 count t1 t4 r1 r4
+  # (not t0/t1: time_cmd has locals of those names)
+  local db=$1 tenants=$2 reset=$3 count w1 w4 r1 r4
   count=$(grep -c . "$tenants")
   log "$db: fleet of $count tenants x $fleet_m migrations, --parallel 1 and 4"
   local fleet=("$flyrun" migrate --tenants "$tenants" --locations "$fleet_sql" -q)
   eval "$reset"
-  time_cmd t1 "${fleet[@]}" --parallel 1
+  time_cmd w1 "${fleet[@]}" --parallel 1
   eval "$reset"
   r1=$(rss_cmd "${fleet[@]}" --parallel 1)
   eval "$reset"
-  time_cmd t4 "${fleet[@]}" --parallel 4
+  time_cmd w4 "${fleet[@]}" --parallel 4
   eval "$reset"
   r4=$(rss_cmd "${fleet[@]}" --parallel 4)
-  fleet_rows+=("| $db | $count tenants × $fleet_m migrations, from empty | ${t1} s, peak RSS ${r1} MB | ${t4} s, peak RSS ${r4} MB | $(ratio "$t1" "$t4")× |")
+  fleet_rows+=("| $db | $count tenants × $fleet_m migrations, from empty | ${w1} s, peak RSS ${r1} MB | ${w4} s, peak RSS ${r4} MB | $(ratio "$w1" "$w4")× |")
 }
 
 bench_db() {
@@ -247,7 +248,7 @@ if [[ $which_dbs == all || $which_dbs == postgres ]]; then
       python3 - "$work/tenants-pg.txt" <<'PY' | bash
 import sys
 for url in open(sys.argv[1]).read().split():
-    print(f"psql -X -q '{url}' -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null")
+    print(f"psql -X -q '{url}' -c 'SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null")
 PY
     }
     bench_fleet PostgreSQL "$work/tenants-pg.txt" pg_reset_fleet
