@@ -11,10 +11,10 @@ namespace flyrun {
 ExitCode RunInfo(const CommandContext& ctx) {
   const Config& config = ctx.config;
   RequireUrl(config);
-  LoadedMigrations loaded = LoadMigrations(config);
+  LoadedMigrations loaded = LoadMigrations(ctx);
   for (const auto& i : loaded.issues) spdlog::warn("{}: {}", i.file, i.message);
   auto driver = Connect(ctx, /*read_only=*/true);
-  UseHistoryFormat(loaded, config, *driver);
+  UseHistoryFormat(loaded, ctx, *driver);
   Plan plan = Reconcile(loaded.migrations, driver->ReadHistory(), ReconcileOptionsFor(config));
   // Who migrates right now, if anyone: the lease's holder and since when, or
   // the session holding the native lock.

@@ -190,6 +190,9 @@ std::map<std::string, OptionCase> OptionCases(const std::string& url) {
       {"--connect-retry-interval", {"info", {"1s"}}},
       {"--connect-timeout", {"info", {"10s"}}},
       {"--lock-timeout", {"info", {"30s"}}},
+      {"--tenants", {"info", {"tenants.txt"}}},
+      {"--parallel", {"info", {"2"}}},
+      {"--fail-fast", {"info", {}}},
       {"--clean-enabled", {"info", {}}},
       {"--undo-required", {"validate", {}, 3}},  // V1 has no undo file
       {"--init-sql", {"info", {"SELECT 1"}}},
