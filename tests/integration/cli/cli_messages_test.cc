@@ -215,9 +215,6 @@ std::map<std::string, OptionCase> OptionCases(const std::string& url) {
       {"--keep-env", {"exec", {"FLYRUN_X"}, 0, {"--", "true"}}},
       {"--lock", {"migrate", {"table"}}},
       {"--lock-lease", {"migrate", {"5s"}}},
-      {"--tenants", {"info", {"tenants.txt"}}},
-      {"--parallel", {"info", {"2"}}},
-      {"--fail-fast", {"info", {}}},
   };
 }
 
