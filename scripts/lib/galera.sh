@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+#!/usr/bin/env bash
 # A private 3-node MariaDB Galera cluster on loopback for tests. Source this
 # file, then:
 #
