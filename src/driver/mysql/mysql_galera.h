@@ -18,10 +18,10 @@ struct GaleraNode {
 ///   then break replication on the other nodes;
 /// - refuses a history table `database`.`table` that exists and is not InnoDB
 ///   with Error(kUsage): Galera replicates only InnoDB rows;
-/// - makes the session's reads and writes causal (wsrep_sync_wait gains
-///   READ, UPDATE/DELETE and INSERT/REPLACE): a statement first waits until
-///   this node has applied what the cluster committed before it, so a run sees
-///   the history and the lock rows that other nodes wrote.
+/// - makes the session's reads causal (wsrep_sync_wait gains READ): a read
+///   first waits until this node has applied what the cluster committed
+///   before it, so a run sees the history and the lock rows that other nodes
+///   wrote. A write based on a stale row fails certification instead.
 /// Called after init_sql, which may change these session settings.
 GaleraNode PrepareGaleraSession(MysqlSession& session, const std::string& database,
                                 const std::string& table);

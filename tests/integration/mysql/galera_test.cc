@@ -237,6 +237,17 @@ TEST_F(GaleraTest, HistoryTableThatIsNotInnodbIsRefused) {
             "0");
 }
 
+TEST_F(GaleraTest, MigrationsReadCausally) {
+  dir_.Write("sql/V1__sync_wait.sql",
+             "CREATE TABLE seen (sync_wait INT NOT NULL) ENGINE=InnoDB;\n"
+             "INSERT INTO seen SELECT @@SESSION.wsrep_sync_wait;\n");
+  RunResult r = test::RunFlyrun(
+      {"--url", urls_[1], "--locations", (dir_.path() / "sql").string(), "migrate"}, dir_.path());
+  ASSERT_EQ(r.exit_code, 0) << Show(r);
+  // Bit 1: reads wait until the node has applied what the cluster committed.
+  EXPECT_EQ(MysqlScalar(urls_[1], "SELECT sync_wait & 1 FROM seen"), "1");
+}
+
 TEST_F(GaleraTest, TheNativeLockIsNotTrustedOnAGaleraNode) {
   ConnectionOptions options;
   options.url = urls_[0];
