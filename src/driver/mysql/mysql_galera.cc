@@ -43,6 +43,22 @@ GaleraNode PrepareGaleraSession(MysqlSession& session, const std::string& databa
   node.on = Upper(vars["wsrep_on"]) == "ON";
   if (!node.on) return node;
 
+  std::map<std::string, std::string> status;
+  for (const auto& row : session.Query(
+           "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_cluster_status')")) {
+    if (row.size() >= 2 && row[0]) status[Lower(*row[0])] = row[1].value_or("");
+  }
+  if (Upper(status["wsrep_ready"]) != "ON" || Upper(status["wsrep_cluster_status"]) != "PRIMARY") {
+    // Not sqlstate class 28: connect_retries and `wait` try again.
+    throw Error(ExitCode::kConnect,
+                "this Galera node is not part of the cluster's primary component "
+                "(wsrep_cluster_status " +
+                    status["wsrep_cluster_status"] + ", wsrep_ready " + status["wsrep_ready"] +
+                    "): it has lost touch with most of the cluster and accepts no work",
+                "connect to another node of the cluster, or wait until this one rejoins "
+                "(connect_retries retries)");
+  }
+
   std::string osu = Upper(vars["wsrep_osu_method"]);
   if (!osu.empty() && osu != "TOI") {
     throw UsageError(

@@ -13,6 +13,9 @@ struct GaleraNode {
 
 /// Asks the server whether the session runs on a Galera node (@@wsrep_on; a
 /// server without the variable, such as MySQL, is not one) and, on one:
+/// - throws Error(kConnect) when the node is not in the primary component
+///   (it lost touch with most of the cluster): it would refuse or stall every
+///   statement, and another node, or this one later, can do the work;
 /// - refuses a wsrep_OSU_method other than TOI with Error(kUsage): under RSU
 ///   a schema change runs on this node alone, and the rows written after it
 ///   then break replication on the other nodes;

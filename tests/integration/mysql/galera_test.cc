@@ -248,6 +248,48 @@ TEST_F(GaleraTest, MigrationsReadCausally) {
   EXPECT_EQ(MysqlScalar(urls_[1], "SELECT sync_wait & 1 FROM seen"), "1");
 }
 
+/// Cuts node `node` off the group (gmcast.isolate) until destroyed, then
+/// waits until it is back and Synced.
+struct Isolated {
+  std::string admin_url;
+  ~Isolated() {
+    try {
+      MysqlQuery(admin_url, "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=0'");
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "ending the isolation: " << e.what();
+    }
+    EXPECT_TRUE(test::PollUntil(
+        [&] {
+          try {
+            return MysqlScalar(admin_url,
+                               "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+                               "WHERE VARIABLE_NAME = 'wsrep_local_state_comment'") == "Synced";
+          } catch (const std::exception&) {
+            return false;
+          }
+        },
+        milliseconds(60000)));
+  }
+};
+
+TEST_F(GaleraTest, NodeOutsideThePrimaryComponentIsAConnectionFailure) {
+  auto admin = Split(test::EnvOr("FLYRUN_TEST_GALERA_ADMIN_URLS"));
+  ASSERT_EQ(admin.size(), 3u) << "FLYRUN_TEST_GALERA_ADMIN_URLS (scripts/lib/galera.sh sets it)";
+  WriteMigrations();
+  MysqlQuery(admin[1], "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=1'");
+  Isolated isolated{admin[1]};
+  ASSERT_TRUE(test::PollUntil([&] {
+    return MysqlScalar(admin[1],
+                       "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+                       "WHERE VARIABLE_NAME = 'wsrep_cluster_status'") == "non-Primary";
+  }));
+  RunResult r = test::RunFlyrun(
+      {"--url", urls_[1], "--locations", (dir_.path() / "sql").string(), "migrate"}, dir_.path());
+  EXPECT_EQ(r.exit_code, 4) << Show(r);
+  EXPECT_NE(r.err.find("primary component"), std::string::npos) << Show(r);
+  EXPECT_NE(r.err.find("another node"), std::string::npos) << Show(r);
+}
+
 TEST_F(GaleraTest, TheNativeLockIsNotTrustedOnAGaleraNode) {
   ConnectionOptions options;
   options.url = urls_[0];
