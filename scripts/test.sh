@@ -2,9 +2,9 @@
 # Builds flyrun and runs every test:
 #   1. unit tests (warnings as errors), and scripts/demo.sh (Release build),
 #   2. the unit tier again under AddressSanitizer + UndefinedBehaviorSanitizer,
-#   3. integration tests against real PostgreSQL and MariaDB servers that this
-#      script starts on loopback (private data dirs under a temp dir, free
-#      ports) and stops at the end,
+#   3. integration tests against real PostgreSQL and MariaDB servers and a
+#      3-node MariaDB Galera cluster that this script starts on loopback
+#      (private data dirs under a temp dir, free ports) and stops at the end,
 #   4. the splitter fuzzer for a bounded time.
 # Installs missing Debian packages first. Set FLYRUN_SKIP_ASAN=1 or
 # FLYRUN_SKIP_FUZZ=1 to shorten a local run; CI runs everything.
@@ -13,6 +13,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/lib/common.sh"
 source "$root/scripts/lib/postgres.sh"
 source "$root/scripts/lib/mariadb.sh"
+source "$root/scripts/lib/galera.sh"
 
 "$root/scripts/install-deps.sh" test
 
@@ -21,6 +22,7 @@ cleanup() {
   local rc=$?
   pg_stop || true
   mariadb_stop || true
+  galera_stop || true
   rm -rf "$FLYRUN_TMP"
   exit $rc
 }
@@ -67,9 +69,12 @@ rm -f "$root/flyrun-demo.db"
 log "checking the docker runtime stage's library list against the binary"
 "$root/scripts/check-docker-libs.sh" "$root/build/dev/src/cli/flyrun" || failed=1
 
-log "starting PostgreSQL and MariaDB on loopback"
+log "starting PostgreSQL, MariaDB and a 3-node Galera cluster on loopback"
 pg_start
 mariadb_start
+galera_started=$SECONDS
+galera_start
+echo "galera: 3 nodes Synced in $((SECONDS - galera_started)) s" >&2
 export FLYRUN_REQUIRE_SERVERS=1
 
 log "unit and integration tests"

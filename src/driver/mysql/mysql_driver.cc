@@ -12,6 +12,7 @@
 #include "driver/common/history_sql.h"
 #include "driver/mysql/mysql_catalog.h"
 #include "driver/mysql/mysql_connect.h"
+#include "driver/mysql/mysql_galera.h"
 #include "driver/mysql/mysql_killer.h"
 #include "driver/mysql/mysql_session.h"
 #include "driver/mysql/mysql_sql.h"
@@ -152,6 +153,8 @@ class MysqlDriver : public Driver {
     }
     // A SET sql_mode in init_sql is read back by Execute.
     if (!options.init_sql.empty()) RunInitSql(options.init_sql);
+    RestoreAutocommit();
+    galera_ = PrepareGaleraSession(*session_, database_, table_);
 
     std::optional<bool> integer_checksum;
     if (options.history_format != HistoryFormat::kFlyway && !database_.empty()) {
@@ -165,6 +168,9 @@ class MysqlDriver : public Driver {
   }
 
   SessionLexing session_lexing() const override { return lexing_; }
+  std::string NativeLockCaveat() const override {
+    return galera_.on ? GaleraLockCaveat() : std::string();
+  }
 
   Dialect dialect() const override { return Dialect::kMysql; }
   HistoryFormat history_format() const override { return format_; }
@@ -626,6 +632,7 @@ class MysqlDriver : public Driver {
   std::unique_ptr<MysqlQueryKiller> killer_;  ///< set by Init
   std::string database_;
   std::string table_;
+  GaleraNode galera_;          ///< set by Init
   bool several_locks_ = true;  ///< the session may hold several GET_LOCK names
   std::string user_;
   std::string flyway_user_;  ///< the user part of USER(): Flyway's installed_by
