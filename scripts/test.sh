@@ -13,12 +13,16 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/lib/common.sh"
 source "$root/scripts/lib/postgres.sh"
 source "$root/scripts/lib/mariadb.sh"
+source "$root/scripts/lib/pgbouncer.sh"
+source "$root/scripts/lib/pg_standby.sh"
 
 "$root/scripts/install-deps.sh" test
 
 export FLYRUN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/flyrun-test.XXXXXX")
 cleanup() {
   local rc=$?
+  pgbouncer_stop || true
+  pg_standby_stop || true
   pg_stop || true
   mariadb_stop || true
   rm -rf "$FLYRUN_TMP"
@@ -67,8 +71,10 @@ rm -f "$root/flyrun-demo.db"
 log "checking the docker runtime stage's library list against the binary"
 "$root/scripts/check-docker-libs.sh" "$root/build/dev/src/cli/flyrun" || failed=1
 
-log "starting PostgreSQL and MariaDB on loopback"
+log "starting PostgreSQL (with PgBouncer and a standby) and MariaDB on loopback"
 pg_start
+pgbouncer_start
+pg_standby_start
 mariadb_start
 export FLYRUN_REQUIRE_SERVERS=1
 
