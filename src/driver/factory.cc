@@ -78,7 +78,7 @@ Error ReadOnlyError(const std::string& url, Dialect dialect, const std::string& 
             "target_session_attrs=read-write) and libpq picks the one that accepts writes"
           : "connect to the server that accepts writes (the primary), or turn read_only off";
   Error e(ExitCode::kConnect,
-          RedactUrl(url) + " is read-only: " + reason + "; this command changes the database",
+          RedactUrl(url) + " is read-only: " + reason + ", and this command changes the database",
           hint);
   e.sqlstate = kReadOnlySqlstate;
   return e;
