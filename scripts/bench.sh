@@ -2,15 +2,19 @@
 # Measures flyrun against the database's own client on this machine, in the
 # same run (SPEC 9), and prints a Markdown table for the README.
 #
-#   scripts/bench.sh [sqlite|postgres|mariadb|all] [all|flyway-noop]   (default: all all)
+#   scripts/bench.sh [sqlite|postgres|mariadb|all] [all|flyway-noop|fleet]   (default: all all)
 #
 # The second argument picks the workloads: `flyway-noop` measures only a no-op
 # `migrate` on a 1,000-row history in Flyway's format (start-up next to the
-# JVM's), without the data script.
+# JVM's), without the data script; `fleet` only a fleet (README, Fleets): the
+# same tenants migrated from empty with --parallel 1 and --parallel 4 (SQLite
+# files, and PostgreSQL databases), wall time and peak RSS.
 #
 # Environment: BENCH_MIGRATIONS (default 1000), BENCH_DATA_MB (size of the data
 # script, default 1024), BENCH_RUNS (hyperfine runs, default 10), BENCH_FLYRUN
-# (a flyrun binary to measure instead of building the release preset).
+# (a flyrun binary to measure instead of building the release preset),
+# BENCH_TENANTS (SQLite fleet, default 200), BENCH_PG_TENANTS (PostgreSQL
+# fleet, default 50), BENCH_FLEET_MIGRATIONS (per tenant, default 20).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/lib/common.sh"
@@ -20,8 +24,8 @@ source "$root/scripts/lib/mariadb.sh"
 which_dbs=${1:-all}
 which_cases=${2:-all}
 case $which_cases in
-  all | flyway-noop) ;;
-  *) echo "usage: $0 [sqlite|postgres|mariadb|all] [all|flyway-noop]" >&2; exit 2 ;;
+  all | flyway-noop | fleet) ;;
+  *) echo "usage: $0 [sqlite|postgres|mariadb|all] [all|flyway-noop|fleet]" >&2; exit 2 ;;
 esac
 n=${BENCH_MIGRATIONS:-1000}
 data_mb=${BENCH_DATA_MB:-1024}
@@ -153,8 +157,37 @@ bench_flyway_noop() {
   row "$db" "no-op \`migrate\`, Flyway history of $n rows (median)" "${c_noop} ms (connect + 1 query)" "${f_noop} ms" "$(ratio "$f_noop" "$c_noop")× (Flyway: JVM start-up alone 1–3 s)"
 }
 
+# --- fleets ---------------------------------------------------------------
+fleet_m=${BENCH_FLEET_MIGRATIONS:-20}
+fleet_sql="$work/fleet-sql"
+mkdir -p "$fleet_sql"
+for i in $(seq 1 "$fleet_m"); do cp "$small/V${i}__table_${i}.sql" "$fleet_sql/"; done
+fleet_rows=()
+
+# bench_fleet DB TENANTS_FILE RESET: every tenant migrated from empty in one
+# run, with --parallel 1 and with --parallel 4; RESET empties every tenant.
+bench_fleet() {
+  # (not t0/t1: time_cmd has locals of those names)
+  local db=$1 tenants=$2 reset=$3 count w1 w4 r1 r4
+  count=$(grep -c . "$tenants")
+  log "$db: fleet of $count tenants x $fleet_m migrations, --parallel 1 and 4"
+  local fleet=("$flyrun" migrate --tenants "$tenants" --locations "$fleet_sql" -q)
+  eval "$reset"
+  time_cmd w1 "${fleet[@]}" --parallel 1
+  eval "$reset"
+  r1=$(rss_cmd "${fleet[@]}" --parallel 1)
+  eval "$reset"
+  time_cmd w4 "${fleet[@]}" --parallel 4
+  eval "$reset"
+  r4=$(rss_cmd "${fleet[@]}" --parallel 4)
+  fleet_rows+=("| $db | $count tenants × $fleet_m migrations, from empty | ${w1} s, peak RSS ${r1} MB | ${w4} s, peak RSS ${r4} MB | $(ratio "$w1" "$w4")× |")
+}
+
 bench_db() {
   local db=$1 url=$2 client_small=$3 client_data=$4 client_noop=$5 reset=$6
+  if [[ $which_cases == fleet ]]; then
+    return 0
+  fi
   if [[ $which_cases == flyway-noop ]]; then
     bench_flyway_noop "$db" "$7" "$url" "$client_small" "$client_noop" "$reset"
     return 0
@@ -190,6 +223,13 @@ if [[ $which_dbs == all || $which_dbs == sqlite ]]; then
   bench_db SQLite "sqlite:$db" "sqlite3 '$db'" "sqlite3 '$db'" "sqlite3 $db 'SELECT 1'" \
     "rm -f '$db' '$db-journal'" sqlite
 fi
+if [[ $which_cases == all || $which_cases == fleet ]] &&
+  [[ $which_dbs == all || $which_dbs == sqlite ]]; then
+  mkdir -p "$work/fleet"
+  for i in $(seq 1 "${BENCH_TENANTS:-200}"); do echo "sqlite:$work/fleet/t$i.db"; done \
+    > "$work/tenants-sqlite.txt"
+  bench_fleet SQLite "$work/tenants-sqlite.txt" "rm -f '$work'/fleet/*.db"
+fi
 if [[ $which_dbs == all || $which_dbs == postgres ]]; then
   pg_start
   pg_url=$FLYRUN_TEST_PG_URL
@@ -197,6 +237,22 @@ if [[ $which_dbs == all || $which_dbs == postgres ]]; then
   bench_db PostgreSQL "$pg_url" "$psql_cmd" "$psql_cmd" "psql -X -q -c 'SELECT 1' $pg_url" \
     "psql -X -q '$pg_url' -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null" \
     postgres
+  if [[ $which_cases == all || $which_cases == fleet ]]; then
+    : > "$work/tenants-pg.txt"
+    for i in $(seq 1 "${BENCH_PG_TENANTS:-50}"); do
+      psql -X -q "$FLYRUN_TEST_PG_ADMIN_URL" -c "CREATE DATABASE fleet_bench_$i OWNER flyrun"
+      echo "${pg_url%/*}/fleet_bench_$i" >> "$work/tenants-pg.txt"
+    done
+    # Empties each tenant's schema, one client session for all of them.
+    pg_reset_fleet() {
+      python3 - "$work/tenants-pg.txt" <<'PY' | bash
+import sys
+for url in open(sys.argv[1]).read().split():
+    print(f"psql -X -q '{url}' -c 'SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null")
+PY
+    }
+    bench_fleet PostgreSQL "$work/tenants-pg.txt" pg_reset_fleet
+  fi
 fi
 if [[ $which_dbs == all || $which_dbs == mariadb ]]; then
   mariadb_start
@@ -217,8 +273,16 @@ if [[ $which_cases == all ]]; then
   ver=$(hf_mean "$flyrun --version")
 fi
 
-echo
-echo "| database | workload | client | flyrun | ratio |"
-echo "|---|---|---|---|---|"
-printf '%s\n' "${rows[@]}"
-[[ -z $ver ]] || echo "| — | \`flyrun --version\` | — | ${ver} ms | budget < 5 ms |"
+if [[ ${#rows[@]} -gt 0 ]]; then
+  echo
+  echo "| database | workload | client | flyrun | ratio |"
+  echo "|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+  [[ -z $ver ]] || echo "| — | \`flyrun --version\` | — | ${ver} ms | budget < 5 ms |"
+fi
+if [[ ${#fleet_rows[@]} -gt 0 ]]; then
+  echo
+  echo "| database | fleet | \`--parallel 1\` | \`--parallel 4\` | wall time ratio (1 / 4) |"
+  echo "|---|---|---|---|---|"
+  printf '%s\n' "${fleet_rows[@]}"
+fi

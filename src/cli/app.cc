@@ -18,6 +18,7 @@
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "core/log.h"
+#include "fleet/fleet.h"
 
 namespace flyrun {
 namespace {
@@ -313,7 +314,7 @@ int RunWords(std::vector<std::string> words,
         if (!timeout) throw UsageError("--timeout: '" + wait_timeout + "' is not a duration");
         ctx.wait_timeout = *timeout;
       }
-      return static_cast<int>(run(ctx));
+      return static_cast<int>(RunOverTenants(ctx, command_name, run));  // README, Fleets
     }
     return static_cast<int>(ExitCode::kUsage);
   } catch (const Error& e) {

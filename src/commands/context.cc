@@ -1,5 +1,7 @@
 #include "commands/context.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -95,22 +97,89 @@ std::string ChecksumOf(const ResolvedMigration& m, const Config& config, History
 
 LoadedMigrations LoadMigrations(const Config& config) {
   ScanResult scan = ScanLocations(ScanOptionsFor(config));
+  spdlog::debug("scanned {} migration file(s)", scan.migrations.size());
   return LoadedMigrations{std::move(scan.migrations), std::move(scan.issues), std::nullopt};
 }
 
+namespace {
+
+/// The session's user and database, which only Flyway's repeatables need.
+std::pair<std::string, std::string> ChecksumSession(HistoryFormat format, Driver& driver) {
+  if (format != HistoryFormat::kFlyway) return {};
+  return {driver.CurrentUser(), driver.DatabaseName()};
+}
+
+/// Whether m's checksum in `format` depends on the session (ChecksumOf's
+/// user and database): a Flyway repeatable whose placeholders are replaced.
+bool ChecksumNeedsSession(const ResolvedMigration& m, const Config& config, HistoryFormat format) {
+  return format == HistoryFormat::kFlyway && m.unsupported.empty() &&
+         m.kind == MigrationKind::kRepeatable &&
+         m.placeholder_replacement.value_or(config.placeholder_replacement);
+}
+
+}  // namespace
+
 void UseHistoryFormat(LoadedMigrations& loaded, const Config& config, Driver& driver) {
   HistoryFormat format = driver.history_format();
-  std::string user, database;  // only Flyway's repeatables need the session's
-  if (format == HistoryFormat::kFlyway) {
-    user = driver.CurrentUser();
-    database = driver.DatabaseName();
-  }
+  auto [user, database] = ChecksumSession(format, driver);
   for (auto& m : loaded.migrations) m.checksum = ChecksumOf(m, config, format, user, database);
   loaded.format = format;
 }
 
+LoadedMigrations MigrationCache::Load(const Config& config) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!scanned_) {
+    scanned_ = LoadMigrations(config);
+    ++scans_;
+  }
+  return *scanned_;
+}
+
+void MigrationCache::UseFormat(LoadedMigrations& loaded, const Config& config, HistoryFormat format,
+                               const std::string& user, const std::string& database) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto [it, fresh] = checksums_.try_emplace(format);
+    if (fresh) {
+      for (const auto& m : loaded.migrations) {
+        bool per_session = ChecksumNeedsSession(m, config, format);
+        it->second.push_back(per_session ? std::string() : ChecksumOf(m, config, format));
+        computed_ += per_session ? 0 : 1;
+      }
+    }
+    for (size_t i = 0; i < loaded.migrations.size(); ++i)
+      loaded.migrations[i].checksum = it->second.at(i);
+  }
+  for (auto& m : loaded.migrations) {
+    if (ChecksumNeedsSession(m, config, format))
+      m.checksum = ChecksumOf(m, config, format, user, database);
+  }
+  loaded.format = format;
+}
+
+int MigrationCache::scans() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return scans_;
+}
+
+size_t MigrationCache::checksums_computed() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return computed_;
+}
+
+LoadedMigrations LoadMigrations(const CommandContext& ctx) {
+  return ctx.migrations ? ctx.migrations->Load(ctx.config) : LoadMigrations(ctx.config);
+}
+
+void UseHistoryFormat(LoadedMigrations& loaded, const CommandContext& ctx, Driver& driver) {
+  if (!ctx.migrations) return UseHistoryFormat(loaded, ctx.config, driver);
+  HistoryFormat format = driver.history_format();
+  auto [user, database] = ChecksumSession(format, driver);
+  ctx.migrations->UseFormat(loaded, ctx.config, format, user, database);
+}
+
 LoadedMigrations LoadMigrationsOrRefuse(const CommandContext& ctx) {
-  LoadedMigrations loaded = LoadMigrations(ctx.config);
+  LoadedMigrations loaded = LoadMigrations(ctx);
   if (!loaded.issues.empty()) {
     RefuseWith(ctx, loaded.issues,
                Error(ExitCode::kValidation,
@@ -241,7 +310,9 @@ std::map<std::string, std::string> PlaceholdersFor(const Config& config, const s
   p["flyrun:table"] = config.table;
   std::time_t now = std::time(nullptr);
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::gmtime(&now));
+  std::tm utc{};
+  gmtime_r(&now, &utc);  // tenants of a fleet run on several threads
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &utc);
   p["flyrun:timestamp"] = buf;
   // Flyway's built-ins; its timestamp is local time and the same for the whole run.
   static const std::string run_started = [] {

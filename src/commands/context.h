@@ -4,7 +4,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -21,6 +23,8 @@
 namespace flyrun {
 
 enum class OutputFormat { kText, kJson, kGithub, kSarif };
+
+class MigrationCache;
 
 /// Everything a command needs; built by the CLI.
 struct CommandContext {
@@ -42,6 +46,9 @@ struct CommandContext {
   /// What a command that fails had done until then (migrate: the migrations it
   /// applied), as fields merged into the `--output json` failure document.
   mutable nlohmann::json partial_result = nlohmann::json::object();
+  /// Migrations already scanned and checksummed, shared by runs of the command
+  /// over the same files (the tenants of a fleet); null = scan for this run.
+  std::shared_ptr<MigrationCache> migrations;
 };
 
 /// Scanned migrations with checksums in a history format, plus every scan
@@ -66,6 +73,35 @@ LoadedMigrations LoadMigrations(const Config& config);
 /// Flyway repeatables' with the session's placeholders (${flyway:user},
 /// ${flyway:database}).
 void UseHistoryFormat(LoadedMigrations& loaded, const Config& config, Driver& driver);
+
+/// Migrations scanned once and checksummed once per history format, for runs
+/// of a command over the same files on many databases (a fleet's tenants,
+/// which differ only in url and schema). Thread-safe. A Flyway repeatable whose
+/// placeholders are replaced is hashed per session (its text holds the
+/// session's user and database); every other checksum is computed once.
+class MigrationCache {
+ public:
+  /// The scan of `config`'s locations: done by the first call, copied after.
+  LoadedMigrations Load(const Config& config);
+  /// Fills the checksums of `loaded` (from Load) in `format`.
+  void UseFormat(LoadedMigrations& loaded, const Config& config, HistoryFormat format,
+                 const std::string& user, const std::string& database);
+  /// How many scans and how many checksums were computed (for tests).
+  int scans() const;
+  size_t checksums_computed() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::optional<LoadedMigrations> scanned_;
+  std::map<HistoryFormat, std::vector<std::string>> checksums_;
+  int scans_ = 0;
+  size_t computed_ = 0;
+};
+
+/// LoadMigrations through ctx.migrations when it is set.
+LoadedMigrations LoadMigrations(const CommandContext& ctx);
+/// UseHistoryFormat through ctx.migrations when it is set.
+void UseHistoryFormat(LoadedMigrations& loaded, const CommandContext& ctx, Driver& driver);
 
 /// The checksum of one migration in `format`; `user`/`database` fill the
 /// built-in placeholders of a Flyway repeatable. Error(kUsage) naming the

@@ -11,11 +11,14 @@ namespace flyrun {
 ExitCode RunInfo(const CommandContext& ctx) {
   const Config& config = ctx.config;
   RequireUrl(config);
-  LoadedMigrations loaded = LoadMigrations(config);
+  LoadedMigrations loaded = LoadMigrations(ctx);
   for (const auto& i : loaded.issues) spdlog::warn("{}: {}", i.file, i.message);
   auto driver = Connect(ctx, /*read_only=*/true);
-  UseHistoryFormat(loaded, config, *driver);
+  UseHistoryFormat(loaded, ctx, *driver);
   Plan plan = Reconcile(loaded.migrations, driver->ReadHistory(), ReconcileOptionsFor(config));
+  // Who migrates right now, if anyone: the lease's holder and since when, or
+  // the session holding the native lock.
+  std::string lock_holder = driver->LockHolder();
 
   if (ctx.output == OutputFormat::kJson) {
     nlohmann::json rows = nlohmann::json::array();
@@ -36,6 +39,7 @@ ExitCode RunInfo(const CommandContext& ctx) {
         {"success", true},
         {"database", RedactUrl(config.url)},
         {"schema_version", plan.current ? nlohmann::json(plan.current->str()) : nullptr},
+        {"lock_holder", lock_holder.empty() ? nullptr : nlohmann::json(lock_holder)},
         {"migrations", rows}};
     *ctx.out << j.dump(2) << '\n';
     return ExitCode::kSuccess;
@@ -46,7 +50,9 @@ ExitCode RunInfo(const CommandContext& ctx) {
                     std::string(StateName(r.state)),
                     r.execution_time ? std::to_string(*r.execution_time) + " ms" : ""});
   }
-  *ctx.out << "Schema version: " << (plan.current ? plan.current->str() : "<< empty >>") << "\n\n";
+  *ctx.out << "Schema version: " << (plan.current ? plan.current->str() : "<< empty >>") << "\n";
+  if (!lock_holder.empty()) *ctx.out << "Migration lock: " << lock_holder << "\n";
+  *ctx.out << "\n";
   if (rows.empty()) {
     *ctx.out << "No migrations found in " << config.locations.size() << " location(s)\n";
   } else {

@@ -57,7 +57,7 @@ ExitCode RunMigrate(const CommandContext& ctx) {
         "set group: false (each migration then runs and is recorded on its own)");
   }
   driver->EnsureHistoryTable();
-  UseHistoryFormat(loaded, config, *driver);
+  UseHistoryFormat(loaded, ctx, *driver);
   auto history = driver->ReadHistory();
   MaybeBaseline(*driver, config, history);
   if (config.baseline_on_migrate && history.empty()) history = driver->ReadHistory();

@@ -85,7 +85,7 @@ ExitCode RunRepair(const CommandContext& ctx) {
   ChangeSession change(ctx);
   Driver* driver = &change.driver();
   driver->EnsureHistoryTable();
-  UseHistoryFormat(loaded, ctx.config, *driver);
+  UseHistoryFormat(loaded, ctx, *driver);
   auto history = driver->ReadHistory();
 
   MarkApplied mark;

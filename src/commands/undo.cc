@@ -23,7 +23,7 @@ ExitCode RunUndo(const CommandContext& ctx) {
   ChangeSession change(ctx);
   Driver* driver = &change.driver();
   driver->EnsureHistoryTable();
-  UseHistoryFormat(loaded, config, *driver);
+  UseHistoryFormat(loaded, ctx, *driver);
   Plan plan = Reconcile(loaded.migrations, driver->ReadHistory(), {});
   RefuseUnusableHistory(ctx, plan);
   RefuseMissingTarget(plan, options);

@@ -97,7 +97,7 @@ void CheckUndoCoverage(const std::vector<ResolvedMigration>& migrations, Issues&
 ExitCode RunValidate(const CommandContext& ctx) {
   const Config& config = ctx.config;
   bool offline = ctx.offline || config.url.empty();
-  LoadedMigrations loaded = LoadMigrations(config);
+  LoadedMigrations loaded = LoadMigrations(ctx);
   Issues issues = loaded.issues;
   Dialect dialect = ScriptDialect(config);
   // With a database the scripts are lexed as its session will read them
@@ -105,7 +105,7 @@ ExitCode RunValidate(const CommandContext& ctx) {
   std::unique_ptr<Driver> driver;
   if (!offline) {
     driver = Connect(ctx);
-    UseHistoryFormat(loaded, config, *driver);
+    UseHistoryFormat(loaded, ctx, *driver);
   }
   CheckScripts(ctx, driver ? SplitOptionsFor(config, *driver) : SplitOptionsFor(config, dialect),
                loaded.migrations, issues);

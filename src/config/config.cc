@@ -124,12 +124,7 @@ class Merger {
     }
     const std::string& text = raw.text;
     if (key == "url") {
-      RawValue url = raw;
-      url.text = Trim(text);
-      AddUrlSecrets(url.text);
-      url.text = config_internal::TranslateUrl(url);  // jdbc: URLs
-      config_internal::CheckUrl(url);
-      config_.url = url.text;
+      config_.url = CheckedUrl(text, raw.where, raw.file, raw.line);
     } else if (key == "password") {
       AddSecret(text);
       config_.password = text;
@@ -473,6 +468,19 @@ void RequireUrl(const Config& config) {
   throw UsageError("no database URL configured",
                    "pass --url, set FLYRUN_URL, or add 'url:' to flyrun.yaml "
                    "(e.g. url: sqlite:flyrun.db)");
+}
+
+std::string CheckedUrl(const std::string& text, const std::string& where, const std::string& file,
+                       int line) {
+  config_internal::RawValue url;
+  url.text = config_internal::Trim(text);
+  url.where = where;
+  url.file = file;
+  url.line = line;
+  AddUrlSecrets(url.text);
+  url.text = config_internal::TranslateUrl(url);  // jdbc: URLs
+  config_internal::CheckUrl(url);
+  return url.text;
 }
 
 }  // namespace flyrun

@@ -174,6 +174,13 @@ Config LoadConfig(const ConfigInputs& inputs, const Environment& env);
 Config LoadConfig(const ConfigInputs& inputs, const Environment& env,
                   const std::filesystem::path& cwd);
 
+/// A url given somewhere other than the keys (a line of the tenants file), as
+/// the url key takes it: trimmed, its passwords registered with the secrets
+/// module, a jdbc: URL translated, its shape checked without connecting.
+/// Error(kUsage) names `where` ("in tenants.txt:3") and carries file and line.
+std::string CheckedUrl(const std::string& text, const std::string& where,
+                       const std::string& file = {}, int line = 0);
+
 /// Throws Error(kUsage) "no database URL configured" with a hint naming the
 /// flag, variable and key, when config.url is empty.
 void RequireUrl(const Config& config);

@@ -7,6 +7,8 @@
 namespace flyrun {
 namespace {
 
+thread_local std::string t_label;
+
 /// `%*`: the message, scrubbed, and with `json` escaped as the inside of a JSON
 /// string (messages quote server text, which has quotes, backslashes and
 /// newlines). Scrubbing comes first, so that a secret with a quote or a
@@ -18,6 +20,7 @@ class ScrubbedMessage : public spdlog::custom_flag_formatter {
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
     std::string text(msg.payload.data(), msg.payload.size());
+    if (!t_label.empty()) text = "[" + t_label + "] " + text;
     if (scrub_) text = scrub_(std::move(text));
     if (!json_) {
       dest.append(text.data(), text.data() + text.size());
@@ -61,6 +64,8 @@ class ScrubbedMessage : public spdlog::custom_flag_formatter {
 };
 
 }  // namespace
+
+void SetThreadLogLabel(const std::string& label) { t_label = label; }
 
 void SetupLogging(Verbosity verbosity, bool json, Scrubber scrub) {
   spdlog::drop("flyrun");  // set up again for the next of several verbs

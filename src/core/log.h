@@ -15,4 +15,8 @@ using Scrubber = std::string (*)(std::string);
 /// `scrub`, when given, is applied to each message before it is serialised.
 void SetupLogging(Verbosity verbosity, bool json = false, Scrubber scrub = nullptr);
 
+/// Prefixes every message logged by the calling thread with "[label] " (the
+/// tenant a fleet's worker thread is working on); "" = no prefix.
+void SetThreadLogLabel(const std::string& label);
+
 }  // namespace flyrun

@@ -15,6 +15,8 @@
 
 namespace flyrun {
 
+class LeaseFence;
+
 /// How to reach the database. The password never appears in messages.
 struct ConnectionOptions {
   std::string url;
@@ -105,6 +107,11 @@ class Driver {
   /// server if the process dies.
   virtual std::unique_ptr<LockGuard> Lock(std::chrono::milliseconds timeout) = 0;
 
+  /// Who holds the migration lock now, as `info` shows it ("" when no one
+  /// does, or the driver cannot tell): the lease row's holder and since when,
+  /// or the session holding the native lock.
+  virtual std::string LockHolder() { return {}; }
+
   /// Opens a transaction. Throws Error(kUsage) when one is already open: a
   /// nested Begin() is a bug of the caller, never silently merged.
   virtual void Begin() = 0;
@@ -171,6 +178,12 @@ class Driver {
   virtual bool SchemaIsEmpty() = 0;
   /// Drops every object in the configured schema, history table included.
   virtual void Clean() = 0;
+
+ protected:
+  /// The lease lock's fence while it is held (lock/lease_lock.h), installed
+  /// by TakeMigrationLock: drivers call ThrowIfLost() before each statement
+  /// and Check() in the transaction of each history write.
+  std::shared_ptr<LeaseFence> lease_fence_;
 };
 
 /// Rolls back unless Commit() was called. Commit/Rollback go through the driver.

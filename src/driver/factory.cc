@@ -14,6 +14,7 @@
 #include "driver/postgres/postgres_driver.h"
 #endif
 #ifdef FLYRUN_WITH_MYSQL
+#include "driver/mysql/mysql_connect.h"
 #include "driver/mysql/mysql_driver.h"
 #endif
 
@@ -137,5 +138,13 @@ std::unique_ptr<Driver> OpenDriver(const ConnectionOptions& options,
     }
   }
 }
+
+DriverThread::DriverThread() {
+#ifdef FLYRUN_WITH_MYSQL
+  state_ = std::make_shared<MysqlThreadScope>();
+#endif
+}
+
+DriverThread::~DriverThread() = default;
 
 }  // namespace flyrun

@@ -36,4 +36,18 @@ std::unique_ptr<Driver> OpenDriver(const ConnectionOptions& options,
 /// The scheme's dialect without connecting; throws Error(kUsage) as OpenDriver.
 Dialect DialectOfUrl(const std::string& url);
 
+/// Held by a thread other than main for as long as it opens and uses
+/// connections (a fleet's worker threads): sets up and releases the client
+/// libraries' per-thread state (MySQL's).
+class DriverThread {
+ public:
+  DriverThread();
+  ~DriverThread();
+  DriverThread(const DriverThread&) = delete;
+  DriverThread& operator=(const DriverThread&) = delete;
+
+ private:
+  std::shared_ptr<void> state_;
+};
+
 }  // namespace flyrun

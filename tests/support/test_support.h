@@ -9,7 +9,23 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
+
 namespace flyrun::test {
+
+/// Runs `f`, expecting it to throw flyrun::Error; returns that error (a
+/// failure of the test, and an error of code kSuccess, when it throws none).
+template <typename F>
+Error Catch(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected a flyrun::Error";
+  return Error(ExitCode::kSuccess, "no error");
+}
+
 
 struct RunResult {
   int exit_code = -1;

@@ -42,13 +42,15 @@ bool MysqlSchemaIsEmpty(MysqlSession& session, const std::string& database,
   // Triggers belong to tables, so counting tables covers them.
   auto n = session.Scalar(
       "SELECT (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + db +
-      " AND TABLE_NAME <> " + SqlLiteral(history_table) +
+      " AND TABLE_NAME NOT IN (" + SqlLiteral(history_table) + ", " +
+      SqlLiteral(history_table + "_lock") + ")" +
       ") + (SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = " + db +
       ") + (SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = " + db + ")");
   return !n || *n == "0";
 }
 
-void MysqlCleanSchema(MysqlSession& session, const std::string& database) {
+void MysqlCleanSchema(MysqlSession& session, const std::string& database,
+                      const std::string& keep_table) {
   if (database.empty()) return;
   std::string db = SqlLiteral(database);
   session.Run("SET @flyrun_foreign_key_checks = @@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS = 0");
@@ -82,7 +84,8 @@ void MysqlCleanSchema(MysqlSession& session, const std::string& database) {
   }
   auto of_type = [&](const char* types) {
     return Names(session, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
-                              db + " AND TABLE_TYPE IN (" + types + ")");
+                              db + " AND TABLE_TYPE IN (" + types + ") AND TABLE_NAME <> " +
+                              SqlLiteral(keep_table));
   };
   // Views first (they may name tables), then tables, then sequences.
   DropAll(session, "DROP VIEW IF EXISTS", database, of_type("'VIEW'"));

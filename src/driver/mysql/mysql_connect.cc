@@ -120,6 +120,10 @@ sql::mysql::MySQL_Driver& ConnectorDriver() {
 
 }  // namespace
 
+MysqlThreadScope::MysqlThreadScope() { ConnectorDriver().threadInit(); }
+
+MysqlThreadScope::~MysqlThreadScope() { ConnectorDriver().threadEnd(); }
+
 std::shared_ptr<MysqlSession> ConnectMysql(const MysqlTarget& target,
                                            std::chrono::milliseconds timeout) {
   std::unique_ptr<sql::Connection> connection;

@@ -15,4 +15,16 @@ namespace flyrun {
 std::shared_ptr<MysqlSession> ConnectMysql(const MysqlTarget& target,
                                            std::chrono::milliseconds timeout);
 
+/// The client library's per-thread state, for a thread other than the one
+/// that first connected (the connector's legacy API needs threadInit before a
+/// thread's first connection and threadEnd when it is done): set up while
+/// the object lives.
+class MysqlThreadScope {
+ public:
+  MysqlThreadScope();
+  ~MysqlThreadScope();
+  MysqlThreadScope(const MysqlThreadScope&) = delete;
+  MysqlThreadScope& operator=(const MysqlThreadScope&) = delete;
+};
+
 }  // namespace flyrun

@@ -16,6 +16,7 @@
 #include "driver/mysql/mysql_session.h"
 #include "driver/mysql/mysql_sql.h"
 #include "driver/mysql/mysql_url.h"
+#include "lock/migration_lock.h"
 
 namespace flyrun {
 namespace {
@@ -35,24 +36,54 @@ bool CreateRefused(int code) {
          || code == 1792;  // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
 }
 
-/// Named locks of one session, given back in the reverse order of taking.
-class MysqlLock : public LockGuard {
+/// The lease lock's SQL on a session: `?` becomes a literal of the value; a
+/// write conflict (deadlock or Galera certification failure, lock wait
+/// timeout, a duplicate key) becomes LeaseConflict. `before` runs first (the
+/// driver's own session: autocommit back on outside a transaction).
+class MysqlLeaseSql final : public LeaseSql {
  public:
-  explicit MysqlLock(std::shared_ptr<MysqlSession> session) : session_(std::move(session)) {}
-  ~MysqlLock() override {
-    for (auto name = names_.rbegin(); name != names_.rend(); ++name) {
-      try {
-        session_->Run("DO RELEASE_LOCK(" + SqlLiteral(*name) + ")");
-      } catch (...) {
-        // The server releases the lock when the connection ends.
-      }
-    }
+  explicit MysqlLeaseSql(std::shared_ptr<MysqlSession> session, std::function<void()> before = {})
+      : session_(std::move(session)), before_(std::move(before)) {}
+  int64_t Exec(const std::string& sql, const std::vector<LeaseValue>& params) override {
+    return Guard([&] { return session_->Update(Bind(sql, params)); });
   }
-  void Held(std::string name) { names_.push_back(std::move(name)); }
+  std::vector<LeaseRow> Query(const std::string& sql,
+                              const std::vector<LeaseValue>& params) override {
+    return Guard([&] { return session_->Query(Bind(sql, params)); });
+  }
 
  private:
+  static std::string Bind(const std::string& sql, const std::vector<LeaseValue>& params) {
+    std::string out;
+    size_t next = 0;
+    for (char ch : sql) {
+      if (ch != '?' || next >= params.size()) {
+        out += ch;
+        continue;
+      }
+      const LeaseValue& value = params[next++];
+      out += std::holds_alternative<int64_t>(value) ? std::to_string(std::get<int64_t>(value))
+                                                    : SqlLiteral(std::get<std::string>(value));
+    }
+    return out;
+  }
+  template <typename F>
+  auto Guard(F&& f) -> decltype(f()) {
+    if (before_) before_();
+    try {
+      return f();
+    } catch (const Error& e) {
+      // 1213 deadlock (on Galera also a certification failure), 1205 lock
+      // wait timeout, 1062 duplicate key, 1050 table exists (concurrent creators).
+      if (e.vendor_code == 1213 || e.vendor_code == 1205 || e.vendor_code == 1062 ||
+          e.vendor_code == 1050)
+        throw LeaseConflict(e.what());
+      throw;
+    }
+  }
+
   std::shared_ptr<MysqlSession> session_;
-  std::vector<std::string> names_;
+  std::function<void()> before_;
 };
 
 /// Whether a session may hold several GET_LOCK names at once (MySQL 5.7,
@@ -87,6 +118,9 @@ class MysqlDriver : public Driver {
               const ConnectionOptions& options)
       : session_(std::move(session)),
         target_(std::move(target)),
+        connect_timeout_(options.connect_timeout),
+        lock_mode_(options.lock),
+        lock_lease_(options.lock_lease),
         database_(options.schema.empty() ? target_.database : options.schema),
         table_(options.table) {}
 
@@ -149,36 +183,12 @@ class MysqlDriver : public Driver {
                              : QuoteIdent(database_) + "." + QuoteIdent(table_);
   }
 
-  /// Flyrun's own lock first, then (history in Flyway's format) Flyway's:
-  /// always in this order, so two flyruns never hold one each. lock_timeout
-  /// covers both. A server whose session holds one name at a time gets
-  /// Flyway's alone: every flyrun on a Flyway-format history takes it too.
   std::unique_ptr<LockGuard> Lock(std::chrono::milliseconds timeout) override {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    struct Named {
-      std::string name;
-      std::string what;
-      std::string hint;
-    };
-    std::vector<Named> locks;
-    bool flyway_lock = format_ == HistoryFormat::kFlyway;
-    if (!flyway_lock || several_locks_) {
-      locks.push_back({LockName(database_, table_), "migration lock",
-                       "another flyrun is migrating this database; wait for it, raise "
-                       "lock_timeout, or end the session holding the lock"});
-    }
-    if (flyway_lock) {
-      locks.push_back({FlywayMysqlLockName(database_, table_), "Flyway's lock",
-                       "a Flyway run is migrating this database; wait for it, raise "
-                       "lock_timeout, or end the session holding the lock"});
-    }
-    auto guard = std::make_unique<MysqlLock>(session_);
-    for (const Named& lock : locks) {
-      bool killed = TakeNamedLock(lock.name, lock.what, lock.hint, deadline, timeout);
-      guard->Held(lock.name);
-      if (killed) throw KilledBySignal();  // the guard gives the locks back
-    }
-    return guard;
+    return TakeMigrationLock(MakeLockPlan(), timeout);
+  }
+  std::string LockHolder() override {
+    MysqlLeaseSql own(session_, [this] { RestoreAutocommit(); });
+    return DescribeLockHolder(MakeLockPlan(), own);
   }
 
   void Begin() override {
@@ -232,6 +242,7 @@ class MysqlDriver : public Driver {
   }
 
   void Execute(const Statement& statement) override {
+    if (lease_fence_) lease_fence_->ThrowIfLost();
     if (statement.copy_data) {
       throw Error(ExitCode::kMigrationFailed, "COPY ... FROM stdin is a PostgreSQL statement",
                   "use LOAD DATA or INSERT on MySQL");
@@ -357,6 +368,7 @@ class MysqlDriver : public Driver {
 
   void InsertHistory(const AppliedMigration& given) override {
     EnterDatabase();  // after a script's USE, so that what follows starts there
+    Fence();
     AppliedMigration row = FitHistoryRow(given);
     std::string t = history_table_sql();
     std::string user = row.installed_by.empty() ? HistoryUser() : row.installed_by;
@@ -371,12 +383,14 @@ class MysqlDriver : public Driver {
   }
 
   void DeleteHistory(int installed_rank) override {
+    Fence();
     Run("DELETE FROM " + history_table_sql() +
         " WHERE installed_rank = " + std::to_string(installed_rank));
   }
 
   void UpdateHistory(int installed_rank, const std::optional<std::string>& checksum,
                      const std::string& description, bool success) override {
+    Fence();
     Run("UPDATE " + history_table_sql() + " SET checksum = " + Nullable(checksum) +
         ", description = " + SqlLiteral(FitColumn(description, kDescriptionWidth)) +
         ", success = " + (success ? "1" : "0") +
@@ -397,7 +411,7 @@ class MysqlDriver : public Driver {
 
   void Clean() override {
     RestoreAutocommit();
-    MysqlCleanSchema(*session_, database_);
+    MysqlCleanSchema(*session_, database_, LeaseTableName(table_));
   }
 
  private:
@@ -503,58 +517,121 @@ class MysqlDriver : public Driver {
     return false;
   }
 
-  /// " (held by connection N, user@host)" when the server says who holds `name`.
-  /// Takes GET_LOCK `name` by `deadline`; throws Error(kLock) naming it (`what`)
-  /// and its holder. Returns true when taken while a signal killed the wait:
-  /// the caller records the lock, then gives it back.
-  bool TakeNamedLock(const std::string& name, const std::string& what, const std::string& hint,
-                     std::chrono::steady_clock::time_point deadline,
-                     std::chrono::milliseconds timeout) {
-    using std::chrono::milliseconds;
-    // The first try does not wait, so that a wait is announced before it starts;
-    // then GET_LOCK waits in slices so that an interrupt is seen within a second.
-    for (int attempt = 0;; ++attempt) {
-      ThrowIfInterrupted();
-      auto remaining =
-          std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
-      auto slice = attempt == 0 ? milliseconds(0)
-                                : std::clamp(remaining, milliseconds(0), milliseconds(1000));
-      bool killed = false;
-      auto got = QueryCancellable(
-          "SELECT GET_LOCK(" + SqlLiteral(name) + ", " + Seconds(slice) + ")", killed);
-      if (!got.empty() && !got[0].empty() && got[0][0] == "1") return killed;
-      if (killed) throw KilledBySignal();
-      if (got.empty() || got[0].empty() || !got[0][0])
-        throw Error(ExitCode::kLock, "GET_LOCK('" + name + "') failed on the server");
-      if (std::chrono::steady_clock::now() >= deadline) {
-        throw Error(ExitCode::kLock,
-                    what + " on " + history_table_sql() + " (GET_LOCK '" + name +
-                        "') not acquired within " + Seconds(timeout) + " s" + Holder(name),
-                    hint);
-      }
-      if (attempt == 0) {
-        spdlog::info("waiting up to {} s for the {} on {} (GET_LOCK '{}'){}", Seconds(timeout),
-                     what, history_table_sql(), name, Holder(name));
-      }
+  /// Flyrun's own lock first, then (history in Flyway's format) Flyway's:
+  /// always in this order, so two flyruns never hold one each. lock_timeout
+  /// covers both. A server whose session holds one name at a time gets
+  /// Flyway's alone: every flyrun on a Flyway-format history takes it too.
+  LockPlan MakeLockPlan() {
+    LockPlan plan;
+    plan.mode = lock_mode_;
+    plan.lease = lock_lease_;
+    plan.caveat = NativeLockCaveat();
+    bool flyway_lock = format_ == HistoryFormat::kFlyway;
+    if (!flyway_lock || several_locks_) {
+      plan.native.push_back(std::make_unique<NamedLock>(
+          *this, LockName(database_, table_), "the migration lock on " + history_table_sql(),
+          "another flyrun is migrating this database; wait for it, raise lock_timeout, or end "
+          "the session holding the lock"));
     }
+    if (flyway_lock) {
+      plan.native.push_back(std::make_unique<NamedLock>(
+          *this, FlywayMysqlLockName(database_, table_), "Flyway's lock on " + history_table_sql(),
+          "a Flyway run is migrating this database; wait for it, raise lock_timeout, or end the "
+          "session holding the lock"));
+    }
+    LeasePlan& lease = plan.lease_plan;
+    lease.dialect = Dialect::kMysql;
+    std::string lock_table = QuoteIdent(LeaseTableName(table_));
+    lease.table_sql = database_.empty() ? lock_table : QuoteIdent(database_) + "." + lock_table;
+    if (!database_.empty() && !in_database_)
+      lease.prepare.push_back("CREATE DATABASE IF NOT EXISTS " + QuoteIdent(database_));
+    lease.place = target_.Describe() + " (" + history_table_sql() + ")";
+    MysqlTarget target = target_;
+    auto timeout = connect_timeout_;
+    lease.open = [target, timeout] {
+      auto session = ConnectMysql(target, timeout);
+      // Row lock waits end within a second, so that the heartbeat is never
+      // stuck behind one; on Galera, reads wait for what the cluster committed.
+      session->Run("SET SESSION innodb_lock_wait_timeout = 1");
+      try {
+        session->Run("SET SESSION wsrep_sync_wait = 1");
+      } catch (const Error&) {
+        // Not a Galera server.
+      }
+      return std::unique_ptr<LeaseSql>(std::make_unique<MysqlLeaseSql>(session));
+    };
+    lease.install_fence = [this](std::shared_ptr<LeaseFence> fence) {
+      lease_fence_ = std::move(fence);
+    };
+    return plan;
   }
 
-  std::string Holder(const std::string& name) {
-    try {
-      auto rows = Query("SELECT l.id, CONCAT(p.USER, '@', p.HOST) FROM (SELECT IS_USED_LOCK(" +
-                        SqlLiteral(name) +
-                        ") AS id) l LEFT JOIN information_schema.PROCESSLIST p ON p.ID = l.id");
-      if (rows.empty() || !rows[0][0]) return {};
-      std::string out = " (held by connection " + *rows[0][0];
-      if (rows[0][1]) out += ", " + *rows[0][1];
-      return out + ")";
-    } catch (const Error&) {
-      return {};
+  /// One GET_LOCK name: tried at once, then waited for on the server in
+  /// slices, so that a wait is announced before it starts and an interrupt is
+  /// seen within a second.
+  class NamedLock final : public NativeLock {
+   public:
+    NamedLock(MysqlDriver& driver, std::string lock_name, std::string what, std::string hint)
+        : driver_(driver),
+          session_(driver.session_),
+          lock_name_(std::move(lock_name)),
+          what_(std::move(what)),
+          hint_(std::move(hint)) {}
+    std::string name() const override { return what_ + " (GET_LOCK '" + lock_name_ + "')"; }
+    std::string hint() const override { return hint_; }
+    bool waits_on_server() const override { return true; }
+    bool TryOnce(std::chrono::milliseconds wait) override {
+      bool killed = false;
+      auto got = driver_.QueryCancellable(
+          "SELECT GET_LOCK(" + SqlLiteral(lock_name_) + ", " + Seconds(wait) + ")", killed);
+      if (!got.empty() && !got[0].empty() && got[0][0] == "1") return true;
+      if (killed) throw KilledBySignal();
+      if (got.empty() || got[0].empty() || !got[0][0])
+        throw Error(ExitCode::kLock, "GET_LOCK('" + lock_name_ + "') failed on the server");
+      return false;
     }
+    void Release() noexcept override {
+      try {
+        session_->Run("DO RELEASE_LOCK(" + SqlLiteral(lock_name_) + ")");
+      } catch (...) {
+        // The server releases the lock when the connection ends.
+      }
+    }
+    std::string Holder() noexcept override {
+      try {
+        auto rows =
+            driver_.Query("SELECT l.id, CONCAT(p.USER, '@', p.HOST) FROM (SELECT IS_USED_LOCK(" +
+                          SqlLiteral(lock_name_) +
+                          ") AS id) l LEFT JOIN information_schema.PROCESSLIST p ON p.ID = l.id");
+        if (rows.empty() || !rows[0][0]) return {};
+        std::string out = " (held by connection " + *rows[0][0];
+        if (rows[0][1]) out += ", " + *rows[0][1];
+        return out + ")";
+      } catch (...) {
+        return {};
+      }
+    }
+
+   private:
+    MysqlDriver& driver_;  ///< for TryOnce and Holder, used while the driver lives
+    std::shared_ptr<MysqlSession> session_;
+    std::string lock_name_;
+    std::string what_;
+    std::string hint_;
+  };
+
+  /// In the transaction of a history write: the lease is still ours.
+  void Fence() {
+    if (!lease_fence_) return;
+    MysqlLeaseSql own(session_, [this] { RestoreAutocommit(); });
+    lease_fence_->Check(own);
   }
 
   std::shared_ptr<MysqlSession> session_;
   MysqlTarget target_;
+  std::chrono::milliseconds connect_timeout_;
+  LockMode lock_mode_;
+  std::chrono::milliseconds lock_lease_;
   std::unique_ptr<MysqlQueryKiller> killer_;  ///< set by Init
   std::string database_;
   std::string table_;

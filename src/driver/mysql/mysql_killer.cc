@@ -68,6 +68,7 @@ bool MysqlQueryKiller::Watch::End() {
 }
 
 void MysqlQueryKiller::Loop() {
+  MysqlThreadScope client_thread;  // the KILL connects from this thread
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stop_) {
     if (!running_) {

@@ -102,6 +102,15 @@ std::vector<MysqlSession::Row> MysqlSession::Query(const std::string& sql) {
   return rows;
 }
 
+int64_t MysqlSession::Update(const std::string& sql) {
+  try {
+    std::unique_ptr<sql::Statement> statement(connection_->createStatement());
+    return statement->executeUpdate(sql);
+  } catch (const sql::SQLException& e) {
+    throw MysqlSqlError(e);
+  }
+}
+
 std::optional<std::string> MysqlSession::Scalar(const std::string& sql) {
   auto rows = Query(sql);
   if (rows.empty() || rows.front().empty()) return std::nullopt;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +38,8 @@ class MysqlSession {
   void Run(const std::string& sql);
   /// Runs `sql` and returns the rows of its first result set as text (NULL = nullopt).
   std::vector<Row> Query(const std::string& sql);
+  /// Runs one statement that changes rows; returns how many it changed.
+  int64_t Update(const std::string& sql);
   /// The first column of the first row; nullopt when NULL or no row.
   std::optional<std::string> Scalar(const std::string& sql);
 

@@ -25,12 +25,13 @@ namespace flyrun::pg {
   ".typrelid) = 'c'))"                                     \
   " AND NOT EXISTS (SELECT 1 FROM pg_type a WHERE a.typarray = " alias ".oid) "
 
-/// One row, one boolean: the schema holds nothing but the table named $2.
+/// One row, one boolean: the schema holds nothing but the table named $2 (the
+/// history table) and its lock table, named $2 followed by `_lock`.
 inline constexpr const char* kSchemaIsEmptySql =
     "WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = $1) "
     "SELECT NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM ns)"
     "  AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c')"
-    "  AND NOT (c.relname = $2 AND c.relkind IN ('r', 'p'))"
+    "  AND NOT (c.relname::text IN ($2::text, $2::text || '_lock') AND c.relkind IN ('r', 'p'))"
     "  AND" FLYRUN_PG_NOT_EXTENSION_MEMBER("pg_class", "c") ")"
     " AND NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = (SELECT oid FROM ns)"
     "  AND" FLYRUN_PG_NOT_EXTENSION_MEMBER("pg_proc", "p") ")"
@@ -41,7 +42,8 @@ inline constexpr const char* kSchemaIsEmptySql =
 /// The DROP statements that empty the schema, in an order where CASCADE and
 /// IF EXISTS make the rest work: extensions we own, materialized views, views,
 /// foreign tables, tables (partitions go with their parent), sequences,
-/// routines (functions, procedures, aggregates), domains, types.
+/// routines (functions, procedures, aggregates), domains, types. The table
+/// named $2, the lock table held while cleaning, stays.
 inline constexpr const char* kCleanStatementsSql =
     "WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = $1) "
     "SELECT stmt FROM ("
@@ -56,6 +58,7 @@ inline constexpr const char* kCleanStatementsSql =
     "  WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, $1, c.relname)"
     "  FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM ns)"
     "  AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND NOT c.relispartition"
+    "  AND NOT (c.relname = $2 AND c.relkind = 'r')"
     "  AND" FLYRUN_PG_NOT_EXTENSION_MEMBER("pg_class", "c")
     " UNION ALL"
     " SELECT 6, format('DROP ROUTINE IF EXISTS %I.%I(%s) CASCADE', $1, p.proname,"

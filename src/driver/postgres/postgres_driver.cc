@@ -24,6 +24,7 @@
 #include "driver/postgres/pg_exec.h"
 #include "driver/postgres/pg_session_sql.h"
 #include "driver/postgres/pg_url.h"
+#include "lock/migration_lock.h"
 
 namespace flyrun {
 namespace {
@@ -94,11 +95,6 @@ int64_t LockKey(const std::string& database, const std::string& schema, const st
   mix(schema);
   mix(table);
   return static_cast<int64_t>(h);
-}
-
-std::string DurationText(std::chrono::milliseconds d) {
-  if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + "s";
-  return std::to_string(d.count()) + " ms";
 }
 
 /// The connection and what every user of it needs; shared by the driver and
@@ -179,25 +175,116 @@ struct Session {
   bool begin_pending() const { return pending.rfind(kBegin, 0) == 0; }
 };
 
-/// Session-level advisory locks, given back in the reverse order of taking.
-class PgLockGuard final : public LockGuard {
+/// A session-level advisory lock. Polled with pg_try_advisory_lock rather than
+/// waited for in pg_advisory_lock: a waiting statement holds a snapshot, and
+/// CREATE INDEX CONCURRENTLY in the session holding the lock would wait for it
+/// forever. A session-level lock conflicts with Flyway's transaction-level one
+/// on the same key.
+class AdvisoryLock final : public NativeLock {
  public:
-  explicit PgLockGuard(std::shared_ptr<Session> session) : session_(std::move(session)) {}
-  ~PgLockGuard() override {
-    PGconn* conn = session_->raw();
-    if (!conn || PQstatus(conn) != CONNECTION_OK) return;  // the server released them
+  AdvisoryLock(std::shared_ptr<Session> session, int64_t key, std::string what, std::string hint)
+      : s_(std::move(session)), key_(key), what_(std::move(what)), hint_(std::move(hint)) {}
+  std::string name() const override { return what_; }
+  std::string hint() const override {
+    return hint_ +
+           ". The holder: SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND "
+           "((classid::bigint << 32) | objid::bigint) = " +
+           std::to_string(key_);
+  }
+  bool TryOnce(std::chrono::milliseconds /*wait*/) override {
+    return s_->Query("SELECT pg_try_advisory_lock($1)", key_)[0][0].as<bool>();
+  }
+  void Release() noexcept override {
+    PGconn* conn = s_->raw();
+    if (!conn || PQstatus(conn) != CONNECTION_OK) return;  // the server released it
     // An aborted transaction refuses every statement, the unlock included.
     if (PQtransactionStatus(conn) == PQTRANS_INERROR) pg::RunQuietly(conn, "ROLLBACK");
-    for (auto key = keys_.rbegin(); key != keys_.rend(); ++key) {
-      std::string sql = "SELECT pg_advisory_unlock(" + std::to_string(*key) + ")";
-      pg::RunQuietly(conn, sql.c_str());
+    std::string sql = "SELECT pg_advisory_unlock(" + std::to_string(key_) + ")";
+    pg::RunQuietly(conn, sql.c_str());
+  }
+  std::string Holder() noexcept override {
+    try {
+      // A bigint key is split into classid (high half) and objid, objsubid 1.
+      pqxx::result r = s_->Query(
+          "SELECT l.pid, a.application_name, a.usename, host(a.client_addr), "
+          "to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+          "FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+          "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+          "AND l.database = (SELECT oid FROM pg_catalog.pg_database "
+          "WHERE datname = current_database()) "
+          "AND ((l.classid::bigint << 32) | l.objid::bigint) = $1 LIMIT 1",
+          key_);
+      if (r.empty()) return {};
+      std::string out = " (held by pid " + r[0][0].as<std::string>();
+      if (!r[0][1].is_null() && !r[0][1].as<std::string>().empty())
+        out += ", " + r[0][1].as<std::string>();
+      if (!r[0][2].is_null()) {
+        out += ", " + r[0][2].as<std::string>();
+        if (!r[0][3].is_null()) out += "@" + r[0][3].as<std::string>();
+      }
+      if (!r[0][4].is_null()) out += ", connected since " + r[0][4].as<std::string>();
+      return out + ")";
+    } catch (...) {
+      return {};  // the message without the holder rather than another error
     }
   }
-  void Held(int64_t key) { keys_.push_back(key); }
 
  private:
-  std::shared_ptr<Session> session_;
-  std::vector<int64_t> keys_;
+  std::shared_ptr<Session> s_;
+  int64_t key_;
+  std::string what_;
+  std::string hint_;
+};
+
+/// The lease lock's SQL on a session: `?` becomes $1, $2, ...; a write
+/// conflict (serialization failure, deadlock, lock wait timeout, a unique
+/// violation of concurrent creators) becomes LeaseConflict.
+class PgLeaseSql final : public LeaseSql {
+ public:
+  explicit PgLeaseSql(std::shared_ptr<Session> session) : s_(std::move(session)) {}
+  int64_t Exec(const std::string& sql, const std::vector<LeaseValue>& params) override {
+    return static_cast<int64_t>(Run(sql, params).affected_rows());
+  }
+  std::vector<LeaseRow> Query(const std::string& sql,
+                              const std::vector<LeaseValue>& params) override {
+    std::vector<LeaseRow> rows;
+    for (const auto& r : Run(sql, params)) {
+      LeaseRow row;
+      for (const auto& field : r) {
+        row.push_back(field.is_null() ? std::nullopt
+                                      : std::optional<std::string>(field.as<std::string>()));
+      }
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+ private:
+  pqxx::result Run(const std::string& sql, const std::vector<LeaseValue>& params) {
+    std::string text;
+    int n = 0;
+    for (char ch : sql) text += ch == '?' ? "$" + std::to_string(++n) : std::string(1, ch);
+    std::vector<std::string> values;
+    for (const LeaseValue& value : params) {
+      values.push_back(std::holds_alternative<int64_t>(value)
+                           ? std::to_string(std::get<int64_t>(value))
+                           : std::get<std::string>(value));
+    }
+    s_->Flush();
+    try {
+      return s_->Guard([&] {
+        pqxx::nontransaction tx(s_->conn);
+        return tx.exec_params(text, pqxx::prepare::make_dynamic_params(values));
+      });
+    } catch (const Error& e) {
+      for (const char* conflict : {"40001", "40P01", "55P03", "23505"}) {
+        if (e.sqlstate == conflict) throw LeaseConflict(e.what());
+      }
+      throw;
+    }
+  }
+
+  std::shared_ptr<Session> s_;
 };
 
 class PostgresDriver final : public Driver {
@@ -210,6 +297,7 @@ class PostgresDriver final : public Driver {
   HistoryFormat history_format() const override { return format_; }
 
   std::unique_ptr<LockGuard> Lock(std::chrono::milliseconds timeout) override;
+  std::string LockHolder() override;
 
   void Begin() override;
   void Commit() override;
@@ -243,22 +331,20 @@ class PostgresDriver final : public Driver {
   /// transaction begins with.
   void SetUpSession(const ConnectionOptions& options);
   bool SchemaExists();
-  struct AdvisoryLock {
-    int64_t key;
-    std::string name;  ///< for messages: "the migration lock", "Flyway's lock"
-    std::string hint;
-  };
-  /// Polls for one lock until `deadline`; throws Error(kLock) naming it and its holder.
-  void TakeAdvisoryLock(const AdvisoryLock& lock, std::chrono::steady_clock::time_point deadline,
-                        std::chrono::milliseconds timeout);
-  /// " (held by pid N, application, user@address)" or "" when no holder is visible.
-  std::string AdvisoryLockHolder(int64_t key);
+  /// The locks Lock() may take: flyrun's advisory lock (and Flyway's), or
+  /// the lease row beside the history table.
+  LockPlan MakeLockPlan();
   /// Puts back the role and search_path the session had after connecting, so
   /// that a migration's SET ROLE or SET search_path does not leak into the
   /// history row or the next migration (as Flyway does).
   std::string RestoreSessionSql();
 
   std::shared_ptr<Session> s_;
+  std::string conninfo_;  ///< for the lease lock's own connections
+  std::chrono::milliseconds connect_timeout_;
+  LockMode lock_mode_;
+  std::chrono::milliseconds lock_lease_;
+  std::unique_ptr<PgLeaseSql> own_lease_sql_;
   std::string schema_;
   std::string table_;
   std::string qualified_;
@@ -277,8 +363,13 @@ class PostgresDriver final : public Driver {
   std::string begin_sql_{Session::kBegin};
 };
 
-PostgresDriver::PostgresDriver(const ConnectionOptions& options) : table_(options.table) {
+PostgresDriver::PostgresDriver(const ConnectionOptions& options)
+    : connect_timeout_(options.connect_timeout),
+      lock_mode_(options.lock),
+      lock_lease_(options.lock_lease),
+      table_(options.table) {
   pg::ConnectTarget target = pg::BuildConnectTarget(options);
+  conninfo_ = target.conninfo;
   try {
     s_ = std::make_shared<Session>(target.conninfo, options.connect_timeout);
   } catch (const Error&) {
@@ -390,6 +481,7 @@ void PostgresDriver::SetUpSession(const ConnectionOptions& options) {
   role_ = r[0][4].as<std::string>();
   scs_reset_ = r[0][5].is_null() || r[0][5].as<std::string>() != "off";
   qualified_ = s_->conn.quote_name(schema_) + "." + s_->conn.quote_name(table_);
+  own_lease_sql_ = std::make_unique<PgLeaseSql>(s_);
 
   std::optional<bool> integer_checksum;
   if (options.history_format != HistoryFormat::kFlyway) {
@@ -418,83 +510,65 @@ SessionLexing PostgresDriver::session_lexing() const {
 
 // Flyrun's own lock first, then (history in Flyway's format) Flyway's: always in
 // this order, so two flyruns never hold one each. lock_timeout covers both.
-std::unique_ptr<LockGuard> PostgresDriver::Lock(std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::vector<AdvisoryLock> locks{
-      {LockKey(database_, schema_, table_), "the migration lock",
-       "another flyrun is migrating this database; wait for it or raise lock_timeout"}};
+LockPlan PostgresDriver::MakeLockPlan() {
+  LockPlan plan;
+  plan.mode = lock_mode_;
+  plan.lease = lock_lease_;
+  plan.caveat = NativeLockCaveat();
+  std::string place = s_->display_url + " (schema " + schema_ + ", table " + table_ + ")";
+  plan.native.push_back(std::make_unique<AdvisoryLock>(
+      s_, LockKey(database_, schema_, table_), "the migration lock on " + place,
+      "another flyrun is migrating this database; wait for it or raise lock_timeout"));
   if (format_ == HistoryFormat::kFlyway) {
     int64_t key = FlywayPostgresLockKey(schema_, table_);
-    locks.push_back({key,
-                     "Flyway's lock (advisory lock " + std::to_string(key) + " of " +
-                         FlywayQuotedTable(schema_, table_, '"') + ")",
-                     "a Flyway run is migrating this database; wait for it or raise "
-                     "lock_timeout"});
+    plan.native.push_back(std::make_unique<AdvisoryLock>(
+        s_, key,
+        "Flyway's lock (advisory lock " + std::to_string(key) + " of " +
+            FlywayQuotedTable(schema_, table_, '"') + ") on " + s_->display_url,
+        "a Flyway run is migrating this database; wait for it or raise lock_timeout"));
   }
-  auto guard = std::make_unique<PgLockGuard>(s_);
-  for (const AdvisoryLock& lock : locks) {
-    TakeAdvisoryLock(lock, deadline, timeout);  // on a throw, the guard gives back the others
-    guard->Held(lock.key);
-  }
-  return guard;
+  LeasePlan& lease = plan.lease_plan;
+  lease.dialect = Dialect::kPostgres;
+  lease.table_sql =
+      s_->conn.quote_name(schema_) + "." + s_->conn.quote_name(LeaseTableName(table_));
+  if (!SchemaExists())
+    lease.prepare.push_back("CREATE SCHEMA IF NOT EXISTS " + s_->conn.quote_name(schema_));
+  lease.place = place;
+  std::string conninfo = conninfo_;
+  auto timeout = connect_timeout_;
+  std::string display_url = s_->display_url;
+  // Lock waits end within a second so that the heartbeat is never stuck
+  // behind a row lock; a statement never runs longer than half a lease.
+  auto lock_wait =
+      std::clamp(lock_lease_ / 4, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+  auto statement_limit = std::max(lock_lease_ / 2, std::chrono::milliseconds(50));
+  lease.open = [conninfo, timeout, display_url, lock_wait, statement_limit] {
+    std::shared_ptr<Session> session;
+    try {
+      session = std::make_shared<Session>(conninfo, timeout);
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw Error(ExitCode::kConnect, "could not connect to " + display_url +
+                                          " for the lease lock: " + OneLine(TrimRight(e.what())));
+    }
+    session->display_url = display_url;
+    session->Exec("SET lock_timeout = " + std::to_string(lock_wait.count()) +
+                  "; SET statement_timeout = " + std::to_string(statement_limit.count()));
+    return std::unique_ptr<LeaseSql>(std::make_unique<PgLeaseSql>(session));
+  };
+  lease.install_fence = [this](std::shared_ptr<LeaseFence> fence) {
+    lease_fence_ = std::move(fence);
+  };
+  return plan;
 }
 
-void PostgresDriver::TakeAdvisoryLock(const AdvisoryLock& lock,
-                                      std::chrono::steady_clock::time_point deadline,
-                                      std::chrono::milliseconds timeout) {
-  auto pause = std::chrono::milliseconds(20);
-  // Polled with pg_try_advisory_lock rather than waiting in pg_advisory_lock:
-  // a waiting statement holds a snapshot, and CREATE INDEX CONCURRENTLY in the
-  // session holding the lock would wait for it forever. A session-level lock
-  // conflicts with Flyway's transaction-level one on the same key.
-  for (;;) {
-    pqxx::result r = s_->Query("SELECT pg_try_advisory_lock($1)", lock.key);
-    if (r[0][0].as<bool>()) return;
-    auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) {
-      throw Error(ExitCode::kLock,
-                  "could not take " + lock.name + " on " + s_->display_url + " (schema " + schema_ +
-                      ", table " + table_ + ") within " + DurationText(timeout) +
-                      AdvisoryLockHolder(lock.key),
-                  lock.hint +
-                      ". The holder: SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND "
-                      "((classid::bigint << 32) | objid::bigint) = " +
-                      std::to_string(lock.key));
-    }
-    auto wait = std::min<std::chrono::steady_clock::duration>(pause, deadline - now);
-    auto until = now + wait;
-    while (std::chrono::steady_clock::now() < until) {
-      ThrowIfInterrupted();
-      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-          std::chrono::milliseconds(20), until - std::chrono::steady_clock::now()));
-    }
-    pause = std::min(pause * 2, std::chrono::milliseconds(200));
-  }
+std::unique_ptr<LockGuard> PostgresDriver::Lock(std::chrono::milliseconds timeout) {
+  return TakeMigrationLock(MakeLockPlan(), timeout);
 }
 
-std::string PostgresDriver::AdvisoryLockHolder(int64_t key) {
-  try {
-    // A bigint key is split into classid (high half) and objid, objsubid 1.
-    pqxx::result r = s_->Query(
-        "SELECT l.pid, a.application_name, a.usename, host(a.client_addr) "
-        "FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
-        "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
-        "AND l.database = (SELECT oid FROM pg_catalog.pg_database "
-        "WHERE datname = current_database()) "
-        "AND ((l.classid::bigint << 32) | l.objid::bigint) = $1 LIMIT 1",
-        key);
-    if (r.empty()) return {};
-    std::string out = " (held by pid " + r[0][0].as<std::string>();
-    if (!r[0][1].is_null() && !r[0][1].as<std::string>().empty())
-      out += ", " + r[0][1].as<std::string>();
-    if (!r[0][2].is_null()) {
-      out += ", " + r[0][2].as<std::string>();
-      if (!r[0][3].is_null()) out += "@" + r[0][3].as<std::string>();
-    }
-    return out + ")";
-  } catch (const Error&) {
-    return {};  // the message without the holder rather than another error
-  }
+std::string PostgresDriver::LockHolder() {
+  return DescribeLockHolder(MakeLockPlan(), *own_lease_sql_);
 }
 
 void PostgresDriver::Begin() {
@@ -503,6 +577,7 @@ void PostgresDriver::Begin() {
 }
 
 void PostgresDriver::Execute(const Statement& statement) {
+  if (lease_fence_) lease_fence_->ThrowIfLost();
   // Cancelled on a signal in or out of a transaction: what a cancelled
   // statement leaves behind is for the caller to record (SPEC 8).
   pg::RunOptions options = s_->Run(/*cancel_on_interrupt=*/true);
@@ -681,6 +756,12 @@ std::string PostgresDriver::RestoreSessionSql() {
 }
 
 void PostgresDriver::InsertHistory(const AppliedMigration& given) {
+  if (lease_fence_) {
+    // The migration's own role and search_path go first: they may not reach
+    // the lock table.
+    s_->pending += RestoreSessionSql();
+    lease_fence_->Check(*own_lease_sql_);
+  }
   AppliedMigration row = FitHistoryRow(given);
   auto& c = s_->conn;
   auto quote_opt = [&c](const std::optional<std::string>& v) {
@@ -708,11 +789,13 @@ void PostgresDriver::InsertHistory(const AppliedMigration& given) {
 }
 
 void PostgresDriver::DeleteHistory(int installed_rank) {
+  if (lease_fence_) lease_fence_->Check(*own_lease_sql_);
   s_->Query("DELETE FROM " + qualified_ + " WHERE installed_rank = $1", installed_rank);
 }
 
 void PostgresDriver::UpdateHistory(int installed_rank, const std::optional<std::string>& checksum,
                                    const std::string& description, bool success) {
+  if (lease_fence_) lease_fence_->Check(*own_lease_sql_);
   s_->Query("UPDATE " + qualified_ +
                 " SET checksum = $1, description = $2, success = $3 WHERE installed_rank = $4",
             checksum, FitColumn(description, kDescriptionWidth), success, installed_rank);
@@ -731,7 +814,7 @@ void PostgresDriver::Clean() {
   try {
     if (own_tx) Begin();
     s_->Exec("SET LOCAL client_min_messages = warning");  // no "drop cascades to" notices
-    pqxx::result r = s_->Query(pg::kCleanStatementsSql, schema_);
+    pqxx::result r = s_->Query(pg::kCleanStatementsSql, schema_, LeaseTableName(table_));
     for (const auto& f : r) s_->Exec(f[0].as<std::string>());
     if (own_tx) Commit();
   } catch (...) {

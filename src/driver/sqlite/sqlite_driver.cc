@@ -1,4 +1,5 @@
 #include "driver/sqlite/sqlite_driver.h"
+#include "lock/migration_lock.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
@@ -58,18 +59,81 @@ Error SqlError(const SQLite::Exception& e) {
   return err;
 }
 
-/// SQLite has no server-side session lock, so the migration lock is an flock on
-/// a file beside the database: the kernel drops it when the process dies.
-class FileLock : public LockGuard {
+/// The lease lock's SQL on a connection: parameters bound in order; SQLite's
+/// busy and locked become LeaseConflict.
+class SqliteLeaseSql final : public LeaseSql {
  public:
-  explicit FileLock(int fd) : fd_(fd) {}
-  ~FileLock() override {
-    flock(fd_, LOCK_UN);
-    close(fd_);
+  explicit SqliteLeaseSql(std::shared_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+  int64_t Exec(const std::string& sql, const std::vector<LeaseValue>& params) override {
+    return Guard([&] {
+      SQLite::Statement q(*db_, sql);
+      Bind(q, params);
+      return static_cast<int64_t>(q.exec());
+    });
+  }
+  std::vector<LeaseRow> Query(const std::string& sql,
+                              const std::vector<LeaseValue>& params) override {
+    return Guard([&] {
+      SQLite::Statement q(*db_, sql);
+      Bind(q, params);
+      std::vector<LeaseRow> rows;
+      while (q.executeStep()) {
+        LeaseRow row;
+        for (int c = 0; c < q.getColumnCount(); ++c) {
+          auto column = q.getColumn(c);
+          row.push_back(column.isNull() ? std::nullopt
+                                        : std::optional<std::string>(column.getString()));
+        }
+        rows.push_back(std::move(row));
+      }
+      return rows;
+    });
   }
 
  private:
-  int fd_;
+  static void Bind(SQLite::Statement& q, const std::vector<LeaseValue>& params) {
+    int index = 0;
+    for (const LeaseValue& value : params) {
+      ++index;
+      if (std::holds_alternative<int64_t>(value)) {
+        q.bind(index, static_cast<int64_t>(std::get<int64_t>(value)));
+      } else {
+        q.bind(index, std::get<std::string>(value));
+      }
+    }
+  }
+  template <typename F>
+  auto Guard(F&& f) -> decltype(f()) {
+    try {
+      return f();
+    } catch (const SQLite::Exception& e) {
+      int code = e.getErrorCode() & 0xff;
+      if (code == SQLITE_BUSY || code == SQLITE_LOCKED) throw LeaseConflict(e.what());
+      throw SqlError(e);
+    }
+  }
+
+  std::shared_ptr<SQLite::Database> db_;
+};
+
+/// SQLite has no server-side session lock, so the native lock is an flock on
+/// a file beside the database: the kernel drops it when the process dies.
+class FileLock final : public NativeLock {
+ public:
+  FileLock(std::string path, Fd fd) : path_(std::move(path)), fd_(std::move(fd)) {}
+  std::string name() const override { return "the migration lock on " + path_; }
+  std::string hint() const override {
+    return "another flyrun is migrating this database; wait for it or raise lock_timeout";
+  }
+  bool TryOnce(std::chrono::milliseconds /*wait*/) override {
+    return flock(fd_.get(), LOCK_EX | LOCK_NB) == 0;
+  }
+  void Release() noexcept override { flock(fd_.get(), LOCK_UN); }
+  std::string Holder() noexcept override { return {}; }
+
+ private:
+  std::string path_;
+  Fd fd_;
 };
 
 class NoLock : public LockGuard {};
@@ -93,6 +157,8 @@ class SqliteDriver : public Driver {
  public:
   SqliteDriver(std::string path, const ConnectionOptions& options)
       : path_(std::move(path)),
+        lock_mode_(options.lock),
+        lock_lease_(options.lock_lease),
         table_(options.table),
         db_(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_FULLMUTEX |
                        (options.create_database ? SQLite::OPEN_CREATE : 0)) {
@@ -131,28 +197,12 @@ class SqliteDriver : public Driver {
 
   std::unique_ptr<LockGuard> Lock(std::chrono::milliseconds timeout) override {
     if (path_ == kMemory) return std::make_unique<NoLock>();
-    std::string lock_path = path_ + ".flyrun-lock";
-    Fd fd(open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-    if (fd.get() < 0) {
-      // Not a lock held by someone else: nothing waiting would change.
-      int error = errno;
-      throw UsageError("cannot create the lock file " + lock_path + ": " + std::strerror(error),
-                       "flyrun takes its migration lock on this file beside the database: make "
-                       "the directory writable for this user (SQLite needs that for its journal "
-                       "too), and remove anything else of that name");
-    }
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
-      ThrowIfInterrupted();  // a signal means nothing more starts
-      if (std::chrono::steady_clock::now() >= deadline) {
-        throw Error(ExitCode::kLock,
-                    "migration lock on " + path_ + " not acquired within " +
-                        std::to_string(timeout.count() / 1000.0).substr(0, 5) + " s",
-                    "another flyrun is migrating this database; wait for it or raise lock_timeout");
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    return std::make_unique<FileLock>(fd.release());
+    return TakeMigrationLock(MakeLockPlan(), timeout);
+  }
+  std::string LockHolder() override {
+    if (path_ == kMemory) return {};
+    // The file lock does not say who holds it: the lease row alone.
+    return DescribeLockHolder(MakeLockPlan(/*native=*/false), OwnLeaseSql());
   }
 
   void Begin() override {
@@ -173,6 +223,7 @@ class SqliteDriver : public Driver {
   }
 
   void Execute(const Statement& statement) override {
+    if (lease_fence_) lease_fence_->ThrowIfLost();
     if (statement.copy_data) {
       throw Error(ExitCode::kMigrationFailed, "COPY ... FROM stdin is PostgreSQL only");
     }
@@ -245,6 +296,7 @@ class SqliteDriver : public Driver {
   }
 
   void InsertHistory(const AppliedMigration& given) override {
+    if (lease_fence_) lease_fence_->Check(OwnLeaseSql());
     AppliedMigration row = FitHistoryRow(given);
     // Flyway's format leaves installed_on to its default (with milliseconds).
     bool flyway = history_format() == HistoryFormat::kFlyway;
@@ -273,6 +325,7 @@ class SqliteDriver : public Driver {
   }
 
   void DeleteHistory(int installed_rank) override {
+    if (lease_fence_) lease_fence_->Check(OwnLeaseSql());
     try {
       SQLite::Statement q(db_, "DELETE FROM " + QuoteIdent(table_) + " WHERE installed_rank = ?");
       q.bind(1, installed_rank);
@@ -284,6 +337,7 @@ class SqliteDriver : public Driver {
 
   void UpdateHistory(int installed_rank, const std::optional<std::string>& checksum,
                      const std::string& description, bool success) override {
+    if (lease_fence_) lease_fence_->Check(OwnLeaseSql());
     try {
       SQLite::Statement q(db_, "UPDATE " + QuoteIdent(table_) +
                                    " SET checksum = ?, description = ?, success = ? "
@@ -328,9 +382,10 @@ class SqliteDriver : public Driver {
       // tbl_name: the history table and what belongs to it (the index of
       // Flyway's definition) do not count.
       SQLite::Statement q(db_,
-                          "SELECT count(*) FROM sqlite_master WHERE tbl_name <> ? AND name NOT "
-                          "LIKE 'sqlite_%'");
+                          "SELECT count(*) FROM sqlite_master WHERE tbl_name NOT IN (?, ?) AND "
+                          "name NOT LIKE 'sqlite_%'");
       q.bind(1, table_);
+      q.bind(2, LeaseTableName(table_));
       q.executeStep();
       return q.getColumn(0).getInt() == 0;
     } catch (const SQLite::Exception& e) {
@@ -350,8 +405,9 @@ class SqliteDriver : public Driver {
     {
       SQLite::Statement q(db_,
                           "SELECT type, name FROM sqlite_master WHERE type IN "
-                          "('view','trigger','table') AND name NOT LIKE 'sqlite_%' "
+                          "('view','trigger','table') AND name NOT LIKE 'sqlite_%' AND name <> ? "
                           "ORDER BY CASE type WHEN 'trigger' THEN 0 WHEN 'view' THEN 1 ELSE 2 END");
+      q.bind(1, LeaseTableName(table_));
       while (q.executeStep())
         objects.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
     }
@@ -368,6 +424,56 @@ class SqliteDriver : public Driver {
   }
 
  private:
+  LockPlan MakeLockPlan(bool native = true) {
+    LockPlan plan;
+    plan.mode = lock_mode_;
+    plan.lease = lock_lease_;
+    if (native) plan.native.push_back(OpenFileLock());
+    LeasePlan& lease = plan.lease_plan;
+    lease.dialect = Dialect::kSqlite;
+    lease.table_sql = QuoteIdent(LeaseTableName(table_));
+    lease.place = path_;
+    std::string path = path_;
+    // A write waits at most a second behind another connection's: SQLite
+    // locks the whole file while a migration writes.
+    auto lock_wait =
+        std::clamp(lock_lease_ / 4, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+    lease.open = [path, lock_wait] {
+      auto db = std::make_shared<SQLite::Database>(
+          path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+      db->setBusyTimeout(static_cast<int>(lock_wait.count()));
+      return std::unique_ptr<LeaseSql>(std::make_unique<SqliteLeaseSql>(db));
+    };
+    lease.install_fence = [this](std::shared_ptr<LeaseFence> fence) {
+      lease_fence_ = std::move(fence);
+    };
+    return plan;
+  }
+
+  /// The native lock: an flock on a file beside the database.
+  std::unique_ptr<NativeLock> OpenFileLock() {
+    std::string lock_path = path_ + ".flyrun-lock";
+    Fd fd(open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+    if (fd.get() < 0) {
+      // Not a lock held by someone else: nothing waiting would change.
+      int error = errno;
+      throw UsageError("cannot create the lock file " + lock_path + ": " + std::strerror(error),
+                       "flyrun takes its migration lock on this file beside the database: make "
+                       "the directory writable for this user (SQLite needs that for its journal "
+                       "too), and remove anything else of that name");
+    }
+    return std::make_unique<FileLock>(path_, std::move(fd));
+  }
+
+  /// The lease's SQL on this driver's connection (the fence, info).
+  LeaseSql& OwnLeaseSql() {
+    if (!own_lease_sql_) {
+      own_lease_sql_ = std::make_unique<SqliteLeaseSql>(
+          std::shared_ptr<SQLite::Database>(std::shared_ptr<SQLite::Database>(), &db_));
+    }
+    return *own_lease_sql_;
+  }
+
   void Run(const std::string& sql) {
     try {
       db_.exec(sql);
@@ -377,6 +483,9 @@ class SqliteDriver : public Driver {
   }
 
   std::string path_;
+  LockMode lock_mode_;
+  std::chrono::milliseconds lock_lease_;
+  std::unique_ptr<SqliteLeaseSql> own_lease_sql_;
   mutable std::optional<HistoryFormat> format_;  ///< see history_format()
   std::string table_;
   SQLite::Database db_;

@@ -190,6 +190,9 @@ std::map<std::string, OptionCase> OptionCases(const std::string& url) {
       {"--connect-retry-interval", {"info", {"1s"}}},
       {"--connect-timeout", {"info", {"10s"}}},
       {"--lock-timeout", {"info", {"30s"}}},
+      {"--tenants", {"info", {"tenants.txt"}}},
+      {"--parallel", {"info", {"2"}}},
+      {"--fail-fast", {"info", {}}},
       {"--clean-enabled", {"info", {}}},
       {"--undo-required", {"validate", {}, 3}},  // V1 has no undo file
       {"--init-sql", {"info", {"SELECT 1"}}},
@@ -210,6 +213,11 @@ std::map<std::string, OptionCase> OptionCases(const std::string& url) {
       {"--timeout", {"wait", {"5s"}}},
       {"--exec-keep-env", {"exec", {"FLYRUN_X"}, 0, {"--", "true"}}},
       {"--keep-env", {"exec", {"FLYRUN_X"}, 0, {"--", "true"}}},
+      {"--lock", {"migrate", {"table"}}},
+      {"--lock-lease", {"migrate", {"5s"}}},
+      {"--tenants", {"info", {"tenants.txt"}}},
+      {"--parallel", {"info", {"2"}}},
+      {"--fail-fast", {"info", {}}},
   };
 }
 
@@ -246,6 +254,7 @@ std::set<std::string> ReadmeOptions() {
 TEST_F(CliMessages, EveryReadmeOptionWorksBeforeAndAfterTheCommand) {
   dir.Write("sql/V1__a.sql", "CREATE TABLE a (id INT);\n");
   dir.Write("password.txt", "secret\n");
+  dir.Write("tenants.txt", url() + "\n");
   dir.Write("flyrun.yaml", "environments:\n  dev:\n    table: flyrun_schema_history\n");
   ASSERT_EQ(Run({"migrate"}).exit_code, 0);  // info and validate do not create the database
   auto cases = OptionCases(url());

@@ -5,7 +5,13 @@
 #include <regex>
 #include <thread>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <csignal>
+
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
 
 #include "core/error.h"
 #include "core/interrupt.h"
@@ -17,7 +23,39 @@ namespace flyrun::test {
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
+namespace {
+
+/// Counts the lease waiter's announcement ("waiting up to ... for the
+/// migration lock"), the one sign of a waiting lease lock.
+class WaitAnnouncements final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  static std::atomic<int>& count() {
+    static std::atomic<int> n{0};
+    return n;
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    std::string_view text(msg.payload.data(), msg.payload.size());
+    if (text.find("waiting up to") != std::string_view::npos) ++count();
+  }
+  void flush_() override {}
+};
+
+}  // namespace
+
 void PrintTo(const ConformanceTarget& target, std::ostream* os) { *os << target.name; }
+
+ConformanceTarget LeaseVariant(ConformanceTarget target) {
+  target.name += "Lease";
+  target.lock = LockMode::kTable;
+  return target;
+}
+
+bool DriverConformance::SomeoneWaitsForTheLock() const {
+  if (lease()) return WaitAnnouncements::count() > 0;
+  return db_->SomeoneWaitsForTheLock();
+}
 
 std::string ConformanceTargetName(const ::testing::TestParamInfo<ConformanceTarget>& info) {
   return info.param.name;
@@ -33,6 +71,18 @@ void DriverConformance::SetUp() {
   db_ = target.create();
   ASSERT_TRUE(db_);
   options_ = db_->options();
+  options_.lock = target.lock;
+  options_.lock_lease = milliseconds(1000);
+  if (lease()) {
+    static bool installed = [] {
+      spdlog::default_logger()->sinks().push_back(std::make_shared<WaitAnnouncements>());
+      return true;
+    }();
+    (void)installed;
+    if (spdlog::default_logger()->level() > spdlog::level::info)
+      spdlog::default_logger()->set_level(spdlog::level::info);
+    WaitAnnouncements::count() = 0;
+  }
 }
 
 void DriverConformance::TearDown() { db_.reset(); }
@@ -59,18 +109,6 @@ AppliedMigration Row(std::optional<std::string> version, const std::string& desc
   row.execution_time = 12;
   row.success = true;
   return row;
-}
-
-// Runs `f`, expecting flyrun::Error; returns it.
-template <typename F>
-Error Catch(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected a flyrun::Error";
-  return Error(ExitCode::kSuccess, "no error");
 }
 
 }  // namespace
@@ -393,7 +431,7 @@ TEST_P(DriverConformance, LockWaitsForARelease) {
   auto guard = a->Lock(milliseconds(5000));
   std::atomic<bool> seen{false}, released{false};
   std::thread release([&] {
-    seen = PollUntil([&] { return database().SomeoneWaitsForTheLock(); });
+    seen = PollUntil([&] { return SomeoneWaitsForTheLock(); });
     released = true;
     guard.reset();
   });
@@ -403,6 +441,86 @@ TEST_P(DriverConformance, LockWaitsForARelease) {
   release.join();
   EXPECT_TRUE(seen) << "b was never seen waiting for the lock";
   EXPECT_TRUE(guard_b);
+}
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+/// The lease lock's table, beside the history table.
+std::string LockTableSql(Driver& d) {
+  std::string sql = d.history_table_sql();
+  sql.insert(sql.size() - 1, "_lock");  // inside the closing quote
+  return sql;
+}
+
+TEST_P(DriverConformance, LeaseOfALiveHolderIsNeverTakenOver) {
+  if (!lease()) GTEST_SKIP() << "the lease lock's own case";
+  auto a = Open();
+  auto b = Open();
+  auto guard = a->Lock(milliseconds(5000));
+  // Three leases long: the holder's heartbeat keeps it.
+  Error e = Catch([&] { b->Lock(milliseconds(3000)); });
+  EXPECT_EQ(ExitCode::kLock, e.code()) << e.what();
+  EXPECT_TRUE(Contains(e.what(), "held by ")) << e.what();
+  EXPECT_TRUE(Contains(e.what(), " since ")) << e.what();
+  EXPECT_TRUE(Contains(a->LockHolder(), "since")) << a->LockHolder();
+  a->EnsureHistoryTable();
+  a->InsertHistory(Row("1", "still held"));
+  EXPECT_EQ(1u, a->ReadHistory().size());
+}
+
+TEST_P(DriverConformance, LeaseFencingRejectsAHistoryWriteAfterATakeover) {
+  if (!lease()) GTEST_SKIP() << "the lease lock's own case";
+  auto a = Open();
+  auto guard = a->Lock(milliseconds(5000));
+  a->EnsureHistoryTable();
+  // Another flyrun takes the row over, as it does once a lease has expired.
+  auto b = Open();
+  b->Execute(Sql("UPDATE " + LockTableSql(*b) + " SET owner_token = 'another', beats = 0"));
+  a->Begin();
+  Error e = Catch([&] { a->InsertHistory(Row("1", "fenced")); });
+  EXPECT_EQ(ExitCode::kLock, e.code()) << e.what();
+  EXPECT_TRUE(Contains(e.what(), "lease")) << e.what();
+  a->Rollback();
+  EXPECT_TRUE(b->ReadHistory().empty());
+  // The run stops before its next statement.
+  EXPECT_EQ(ExitCode::kLock, Catch([&] { a->Execute(Sql("SELECT 1")); }).code());
+}
+
+TEST_P(DriverConformance, LeaseOfAKilledHolderIsTakenOverAfterTheLease) {
+  if (!lease()) GTEST_SKIP() << "the lease lock's own case";
+  int ready[2];
+  ASSERT_EQ(0, pipe(ready));
+  pid_t child = fork();
+  if (child == 0) {
+    try {
+      auto d = Open();
+      auto guard = d->Lock(milliseconds(5000));
+      char c = 'x';
+      if (write(ready[1], &c, 1) == 1) {
+        for (;;) pause();
+      }
+    } catch (...) {
+    }
+    _exit(1);
+  }
+  close(ready[1]);
+  char c = 0;
+  ASSERT_EQ(1, read(ready[0], &c, 1)) << "the child did not take the lock";
+  close(ready[0]);
+  auto b = Open();
+  EXPECT_EQ(ExitCode::kLock, Catch([&] { b->Lock(milliseconds(200)); }).code());
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  auto start = steady_clock::now();
+  std::unique_ptr<LockGuard> guard;
+  EXPECT_NO_THROW(guard = b->Lock(milliseconds(20000)));
+  auto waited = steady_clock::now() - start;
+  EXPECT_TRUE(guard);
+  // The heartbeat had to stand still for a whole lease (1s) on b's clock.
+  EXPECT_GE(waited, milliseconds(900));
+  EXPECT_LT(waited, milliseconds(10000));
 }
 
 TEST_P(DriverConformance, SchemaIsEmptyIgnoresTheHistoryTable) {

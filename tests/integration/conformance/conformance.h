@@ -35,7 +35,14 @@ struct ConformanceTarget {
   std::function<std::unique_ptr<ConformanceDatabase>()> create;
   /// What CurrentUser() must return; empty = anything non-empty.
   std::string expected_user;
+  /// The lock Lock() takes: the suite runs once with the native lock and once
+  /// with the lease lock (LeaseVariant).
+  LockMode lock = LockMode::kAuto;
 };
+
+/// The same target with `lock: table` and a short lease: the lease lock must
+/// pass every lock case the native one passes.
+ConformanceTarget LeaseVariant(ConformanceTarget target);
 
 void PrintTo(const ConformanceTarget& target, std::ostream* os);
 std::string ConformanceTargetName(const ::testing::TestParamInfo<ConformanceTarget>& info);
@@ -56,6 +63,11 @@ class DriverConformance : public ::testing::TestWithParam<ConformanceTarget> {
   std::unique_ptr<Driver> Open() const;
   const ConnectionOptions& options() const { return options_; }
   const ConformanceDatabase& database() const { return *db_; }
+  /// Whether a second connection is seen waiting for the lock: the
+  /// database's own evidence for the native lock; for the lease lock (which
+  /// leaves no trace on the server while waiting) the waiter's announcement.
+  bool SomeoneWaitsForTheLock() const;
+  bool lease() const { return GetParam().lock == LockMode::kTable; }
 
  private:
   std::unique_ptr<ConformanceDatabase> db_;
@@ -66,7 +78,8 @@ class DriverConformance : public ::testing::TestWithParam<ConformanceTarget> {
 
 /// Instantiates DriverConformance for `target` (a ConformanceTarget); `prefix`
 /// is an identifier that names the instantiation (e.g. Postgres).
-#define FLYRUN_INSTANTIATE_DRIVER_CONFORMANCE(prefix, target)                    \
-  using ::flyrun::test::DriverConformance;                                       \
-  INSTANTIATE_TEST_SUITE_P(prefix, DriverConformance, ::testing::Values(target), \
+#define FLYRUN_INSTANTIATE_DRIVER_CONFORMANCE(prefix, target)                               \
+  using ::flyrun::test::DriverConformance;                                                  \
+  INSTANTIATE_TEST_SUITE_P(prefix, DriverConformance,                                       \
+                           ::testing::Values(target, ::flyrun::test::LeaseVariant(target)), \
                            ::flyrun::test::ConformanceTargetName)

@@ -30,17 +30,6 @@ Statement Sql(const std::string& sql) {
   return st;
 }
 
-template <typename F>
-Error Catch(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected a flyrun::Error";
-  return Error(ExitCode::kSuccess, "no error");
-}
-
 std::string PasswordOf(const std::string& url) {
   auto at = url.rfind('@');
   auto colon = url.find(':', url.find("://") + 3);

@@ -62,12 +62,21 @@ void TcpForwarder::Stop() noexcept {
   thread_.join();
 }
 
+void TcpForwarder::CutAllBut(int keep) {
+  keep_ = keep;
+  char byte = 1;
+  while (write(wake_[1], &byte, 1) < 0 && errno == EINTR) {
+  }
+}
+
 void TcpForwarder::Loop() {
   std::vector<std::pair<int, int>> pairs;  // client, server
+  std::vector<int> order;                  // accept order of each pair
   auto drop = [&](size_t i) {
     close(pairs[i].first);
     close(pairs[i].second);
     pairs.erase(pairs.begin() + static_cast<std::ptrdiff_t>(i));
+    order.erase(order.begin() + static_cast<std::ptrdiff_t>(i));
   };
   char buf[65536];
   for (;;) {
@@ -80,15 +89,24 @@ void TcpForwarder::Loop() {
       if (errno == EINTR) continue;
       break;
     }
-    if (fds[0].revents) break;
+    if (fds[0].revents) {
+      char byte = 0;
+      if (read(wake_[0], &byte, 1) != 1 || byte == 0) break;
+      for (size_t i = pairs.size(); i-- > 0;) {
+        if (order[i] >= keep_) drop(i);
+      }
+      continue;
+    }
     if (fds[1].revents & POLLIN) {
       int client = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (client >= 0) {
+      if (client >= 0 && keep_ >= 0) {
+        close(client);  // refused: the network is cut
+      } else if (client >= 0) {
         int server = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (server >= 0 &&
             connect(server, reinterpret_cast<const sockaddr*>(&target_), sizeof target_) == 0) {
           pairs.emplace_back(client, server);
-          ++connections_;
+          order.push_back(connections_++);
         } else {
           if (server >= 0) close(server);
           close(client);

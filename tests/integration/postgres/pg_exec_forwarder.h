@@ -30,6 +30,10 @@ class TcpForwarder {
   void Start(const std::string& host, int port);
   /// Stops forwarding and closes every connection. Idempotent.
   void Stop() noexcept;
+  /// Cuts every forwarded connection but the first `keep` (in the order they
+  /// were accepted) and refuses new ones from then on: a network that fails
+  /// for some connections of a process and not for others.
+  void CutAllBut(int keep);
   /// How many connections were accepted and forwarded.
   int connections() const { return connections_.load(); }
 
@@ -37,10 +41,11 @@ class TcpForwarder {
   void Loop();
 
   int listen_fd_ = -1;
-  int wake_[2] = {-1, -1};  // a byte on wake_[1] tells Loop() to stop
+  int wake_[2] = {-1, -1};  // on wake_[1]: 0 tells Loop() to stop, 1 to apply keep_
   int port_ = 0;
   sockaddr_in target_{};
   std::atomic<int> connections_{0};
+  std::atomic<int> keep_{-1};  ///< >= 0 after CutAllBut
   std::thread thread_;
 };
 
