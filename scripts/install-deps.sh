@@ -12,7 +12,7 @@ pkgs=(build-essential cmake pkg-config git
 case "$what" in
   build) ;;
   test) pkgs+=(postgresql postgresql-client mariadb-server mariadb-client clang libclang-rt-14-dev
-              libpg-query-dev galera-4 rsync) ;;
+              libpg-query-dev galera-4 rsync pgbouncer) ;;
   bench) pkgs+=(postgresql postgresql-client mariadb-server mariadb-client hyperfine time) ;;
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac

@@ -14,12 +14,16 @@ source "$root/scripts/lib/common.sh"
 source "$root/scripts/lib/postgres.sh"
 source "$root/scripts/lib/mariadb.sh"
 source "$root/scripts/lib/galera.sh"
+source "$root/scripts/lib/pgbouncer.sh"
+source "$root/scripts/lib/pg_standby.sh"
 
 "$root/scripts/install-deps.sh" test
 
 export FLYRUN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/flyrun-test.XXXXXX")
 cleanup() {
   local rc=$?
+  pgbouncer_stop || true
+  pg_standby_stop || true
   pg_stop || true
   mariadb_stop || true
   galera_stop || true
@@ -69,8 +73,10 @@ rm -f "$root/flyrun-demo.db"
 log "checking the docker runtime stage's library list against the binary"
 "$root/scripts/check-docker-libs.sh" "$root/build/dev/src/cli/flyrun" || failed=1
 
-log "starting PostgreSQL, MariaDB and a 3-node Galera cluster on loopback"
+log "starting PostgreSQL (with PgBouncer and a standby), MariaDB and a 3-node Galera cluster on loopback"
 pg_start
+pgbouncer_start
+pg_standby_start
 mariadb_start
 galera_started=$SECONDS
 galera_start

@@ -14,6 +14,10 @@
 # log to stderr and return non-zero. initdb refuses to run as root, so as root
 # the server runs as the `postgres` system user of the Debian package.
 #
+# It can feed streaming standbys (scripts/lib/pg_standby.sh): wal_level=replica,
+# WAL senders and replication slots are on, and initdb's pg_hba.conf lets a
+# superuser replicate over the socket (trust) and 127.0.0.1 (password).
+#
 # The server is a throwaway: fsync is off. FLYRUN_PG_OPTS adds server options
 # (e.g. FLYRUN_PG_OPTS="-c fsync=on" for a benchmark that wants durability).
 
@@ -135,7 +139,9 @@ pg_start() {
     # shellcheck disable=SC2086
     if ! _flyrun_pg_as_owner "$_flyrun_pg_bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" \
       -W -o "-c listen_addresses=127.0.0.1 -p $port -k $dir/socket -c max_connections=200 \
-      -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${FLYRUN_PG_OPTS:-}" \
+      -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+      -c wal_level=replica -c max_wal_senders=10 -c max_replication_slots=10 \
+      ${FLYRUN_PG_OPTS:-}" \
       start >"$dir/pg_ctl.log" 2>&1; then
       cat "$dir/pg_ctl.log" >&2
       _flyrun_pg_fail "pg_ctl start failed"

@@ -6,7 +6,7 @@
 
 namespace flyrun {
 
-ChangeSession::ChangeSession(const CommandContext& ctx) : real_(Connect(ctx)) {
+ChangeSession::ChangeSession(const CommandContext& ctx) : real_(ConnectToChange(ctx)) {
   spdlog::debug("connected to {}", RedactUrl(ctx.config.url));
   lock_ = real_->Lock(ctx.config.lock_timeout);
   if (ctx.dry_run) {

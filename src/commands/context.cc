@@ -264,16 +264,38 @@ ConnectionOptions ConnectionOptionsFor(const Config& config) {
   return o;
 }
 
-std::unique_ptr<Driver> Connect(const Config& config, bool read_only) {
+namespace {
+
+std::unique_ptr<Driver> ConnectWith(const Config& config, bool read_only,
+                                    ReadOnlyServer on_read_only) {
   RequireUrl(config);
   ConnectionOptions options = ConnectionOptionsFor(config);
   options.create_database = !read_only;
-  return OpenDriver(options, config.connect_deadline);
+  return OpenDriver(options, config.connect_deadline, on_read_only);
+}
+
+}  // namespace
+
+std::unique_ptr<Driver> Connect(const Config& config, bool read_only) {
+  return ConnectWith(config, read_only, ReadOnlyServer::kAccept);
 }
 
 std::unique_ptr<Driver> Connect(const CommandContext& ctx, bool read_only) {
   if (ctx.open_driver) return ctx.open_driver(ctx.config);
   return Connect(ctx.config, read_only);
+}
+
+std::unique_ptr<Driver> ConnectToChange(const Config& config) {
+  return ConnectWith(config, false,
+                     config.await_writable ? ReadOnlyServer::kAwait : ReadOnlyServer::kRefuse);
+}
+
+std::unique_ptr<Driver> ConnectToChange(const CommandContext& ctx) {
+  if (!ctx.open_driver) return ConnectToChange(ctx.config);
+  auto driver = ctx.open_driver(ctx.config);
+  if (std::string reason = driver->ReadOnlyReason(); !reason.empty())
+    throw ReadOnlyError(ctx.config.url, driver->dialect(), reason);
+  return driver;
 }
 
 std::map<std::string, std::string> PlaceholdersFor(const Config& config, const std::string& user,

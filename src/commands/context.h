@@ -136,6 +136,11 @@ ConnectionOptions ConnectionOptionsFor(const Config& config);
 std::unique_ptr<Driver> Connect(const Config& config, bool read_only = false);
 /// The same through ctx.open_driver when it is set.
 std::unique_ptr<Driver> Connect(const CommandContext& ctx, bool read_only = false);
+/// Connect() for commands that change the database: a server that refuses
+/// writes (Driver::ReadOnlyReason(): a standby) is refused at once with
+/// ReadOnlyError, or with config.await_writable retried until the deadline.
+std::unique_ptr<Driver> ConnectToChange(const Config& config);
+std::unique_ptr<Driver> ConnectToChange(const CommandContext& ctx);
 
 /// User placeholders plus the built-ins for `script` (SPEC 6): flyrun's
 /// (`flyrun:user`...) and Flyway's (`flyway:user`..., `flyway` + the separator).

@@ -51,6 +51,8 @@ ExitCode RunExec(const CommandContext& ctx) {
   migrate_ctx.out = ctx.json_logs ? &log_stream : &std::cerr;
   if (migrate_ctx.config.connect_retries == 0)
     RetryConnectingFor(migrate_ctx.config, ctx.wait_timeout);
+  // A standby may be in the middle of a failover: wait for it to accept writes.
+  migrate_ctx.config.await_writable = true;
   ExitCode code = RunMigrate(migrate_ctx);
   if (code != ExitCode::kSuccess) return code;
   ctx.out->flush();

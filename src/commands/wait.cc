@@ -10,8 +10,10 @@ ExitCode RunWait(const CommandContext& ctx) {
   Config config = ctx.config;
   RequireUrl(config);
   RetryConnectingFor(config, ctx.wait_timeout);
+  // Ready means ready to migrate: a standby is waited for until it is promoted.
+  config.await_writable = true;
   auto start = std::chrono::steady_clock::now();
-  auto driver = Connect(config);
+  auto driver = ConnectToChange(config);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                   start)
                 .count();

@@ -39,6 +39,10 @@ struct Config {
   /// connecting gives up this long after it started, retries and the
   /// attempt under way included. 0 = bounded by connect_retries alone.
   std::chrono::milliseconds connect_deadline{0};
+  /// Not a key: set by `wait` and `exec`. A server that refuses writes (a
+  /// standby during a failover) is retried like a failed connection, within
+  /// connect_retries and connect_deadline, instead of refused at once.
+  bool await_writable = false;
   std::chrono::milliseconds lock_timeout{300000};
   /// Which migration lock is taken (README, The migration lock): the server's
   /// own (native), the lease row in flyrun's lock table (table), or the native

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "config/secrets.h"
 #include "core/dialect_names.h"
 #include "core/error.h"
 #include "core/interrupt.h"
@@ -48,6 +49,8 @@ std::unique_ptr<Driver> OpenOnce(const ConnectionOptions& options) {
 
 bool IsAuthFailure(const Error& e) { return e.sqlstate.rfind("28", 0) == 0; }
 
+constexpr char kReadOnlySqlstate[] = "25006";
+
 /// "5 s", "2.5 s".
 std::string SecondsText(std::chrono::milliseconds ms) {
   std::string text = std::to_string(ms.count() / 1000);
@@ -68,8 +71,23 @@ Dialect DialectOfUrl(const std::string& url) {
                    "use postgresql://, postgres://, mysql://, mariadb:// or sqlite: URLs");
 }
 
+Error ReadOnlyError(const std::string& url, Dialect dialect, const std::string& reason) {
+  std::string hint =
+      dialect == Dialect::kPostgres
+          ? "connect to the primary: list the cluster's hosts in the URL with "
+            "target_session_attrs=read-write (postgresql://host1:5432,host2:5432/db?"
+            "target_session_attrs=read-write) and libpq picks the one that accepts writes"
+          : "connect to the server that accepts writes (the primary), or turn read_only off";
+  Error e(ExitCode::kConnect,
+          RedactUrl(url) + " is read-only: " + reason + ", and this command changes the database",
+          hint);
+  e.sqlstate = kReadOnlySqlstate;
+  return e;
+}
+
 std::unique_ptr<Driver> OpenDriver(const ConnectionOptions& options,
-                                   std::chrono::milliseconds deadline) {
+                                   std::chrono::milliseconds deadline,
+                                   ReadOnlyServer on_read_only) {
   using Clock = std::chrono::steady_clock;
   using std::chrono::milliseconds;
   auto start = Clock::now();
@@ -86,9 +104,17 @@ std::unique_ptr<Driver> OpenDriver(const ConnectionOptions& options,
         attempt_options.connect_timeout = time_left;
     }
     try {
-      return OpenOnce(attempt_options);
+      auto driver = OpenOnce(attempt_options);
+      if (on_read_only == ReadOnlyServer::kAccept) return driver;
+      std::string reason = driver->ReadOnlyReason();
+      if (reason.empty()) return driver;
+      driver.reset();
+      throw ReadOnlyError(options.url, DialectOfUrl(options.url), reason);
     } catch (const Error& e) {
       if (e.code() != ExitCode::kConnect || IsAuthFailure(e)) throw;
+      // A standby refuses writes until it is promoted: only `wait` and
+      // `exec` wait for that.
+      if (e.sqlstate == kReadOnlySqlstate && on_read_only != ReadOnlyServer::kAwait) throw;
       if (attempt < options.connect_retries && left() > milliseconds(0)) {
         spdlog::warn("{} (attempt {} of {}); retrying in {} ms", e.what(), attempt + 1,
                      options.connect_retries + 1, options.connect_retry_interval.count());

@@ -4,9 +4,22 @@
 #include <memory>
 #include <string>
 
+#include "core/error.h"
 #include "driver/driver.h"
 
 namespace flyrun {
+
+/// What a server that refuses writes (Driver::ReadOnlyReason()) means to the caller.
+enum class ReadOnlyServer {
+  kAccept,  ///< info, validate: it is read, not changed
+  kRefuse,  ///< commands that change the database: fail at once (ReadOnlyError), no retries
+  kAwait,   ///< wait, exec: retry it like a failed connection until the deadline (a
+            ///< failover may be under way)
+};
+
+/// Error(kConnect), sqlstate 25006, for a read-only server: says so, why, and
+/// how to reach the primary (target_session_attrs=read-write with every host).
+Error ReadOnlyError(const std::string& url, Dialect dialect, const std::string& reason);
 
 /// Picks the driver by URL scheme (sqlite:, postgresql:/postgres:, mysql:/mariadb:)
 /// and connects, retrying connection failures (never authentication failures)
@@ -14,9 +27,11 @@ namespace flyrun {
 /// non-zero `deadline` (from now) it gives up when that has passed: each
 /// attempt's connect_timeout is cut to the time left and no retry starts after
 /// it. Throws Error(kUsage) for an unknown scheme or a driver not built in,
-/// Error(kConnect) when the connection fails.
+/// Error(kConnect) when the connection fails. `on_read_only` says what a
+/// server that refuses writes means.
 std::unique_ptr<Driver> OpenDriver(const ConnectionOptions& options,
-                                   std::chrono::milliseconds deadline = {});
+                                   std::chrono::milliseconds deadline = {},
+                                   ReadOnlyServer on_read_only = ReadOnlyServer::kAccept);
 
 /// The scheme's dialect without connecting; throws Error(kUsage) as OpenDriver.
 Dialect DialectOfUrl(const std::string& url);

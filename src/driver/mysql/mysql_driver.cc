@@ -171,6 +171,15 @@ class MysqlDriver : public Driver {
   std::string NativeLockCaveat() const override {
     return galera_.on ? GaleraLockCaveat() : std::string();
   }
+  /// Asked by commands that change the database, once, right after connecting.
+  std::string ReadOnlyReason() override {
+    auto rows = session_->Query("SELECT @@GLOBAL.read_only, @@GLOBAL.innodb_read_only");
+    if (rows.empty() || rows[0].size() < 2) return {};
+    auto on = [](const std::optional<std::string>& v) { return v && *v != "0" && *v != "OFF"; };
+    if (on(rows[0][0])) return "read_only is on (a replica, or a server set aside)";
+    if (on(rows[0][1])) return "innodb_read_only is on";
+    return {};
+  }
 
   Dialect dialect() const override { return Dialect::kMysql; }
   HistoryFormat history_format() const override { return format_; }

@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include <spdlog/spdlog.h>
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <pqxx/except>
@@ -20,6 +22,7 @@
 #include "driver/postgres/pg_catalog_sql.h"
 #include "driver/postgres/pg_connection.h"
 #include "driver/postgres/pg_exec.h"
+#include "driver/postgres/pg_session_sql.h"
 #include "driver/postgres/pg_url.h"
 #include "lock/migration_lock.h"
 
@@ -318,8 +321,15 @@ class PostgresDriver final : public Driver {
   void Clean() override;
 
   SessionLexing session_lexing() const override;
+  std::string NativeLockCaveat() const override { return pooler_caveat_; }
+  std::string ReadOnlyReason() override { return read_only_reason_; }
 
  private:
+  /// Runs init_sql and sets up the session (schema first on the search path),
+  /// then reads what the driver needs to know of it and of the history table.
+  /// Through a pooler the setup becomes a prologue of SET LOCALs that every
+  /// transaction begins with.
+  void SetUpSession(const ConnectionOptions& options);
   bool SchemaExists();
   /// The locks Lock() may take: flyrun's advisory lock (and Flyway's), or
   /// the lease row beside the history table.
@@ -344,6 +354,13 @@ class PostgresDriver final : public Driver {
   std::string search_path_;
   HistoryFormat format_ = HistoryFormat::kFlyrun;
   bool scs_reset_ = true;  ///< standard_conforming_strings' reset value (RESET goes back to it)
+  /// Non-empty when a pooler hands our transactions to server connections
+  /// shared with other clients (NativeLockCaveat()).
+  std::string pooler_caveat_;
+  std::string read_only_reason_;
+  /// What Begin() sends: "BEGIN; ", and through a pooler the session setup
+  /// (init_sql and the search path) as SET LOCALs after it.
+  std::string begin_sql_{Session::kBegin};
 };
 
 PostgresDriver::PostgresDriver(const ConnectionOptions& options)
@@ -362,7 +379,43 @@ PostgresDriver::PostgresDriver(const ConnectionOptions& options)
   }
   s_->display_url = target.display_url;
 
-  if (!options.init_sql.empty()) {
+  // libpq's backend pid is the one the server sent when we connected; behind
+  // a pooler (PgBouncer) it is the pooler's own and differs from the pid of
+  // the server process that runs our statements. Asked before anything sets
+  // session state, which a pooler would hand on to other clients.
+  pqxx::result first = s_->QueryText(
+      "SELECT pg_backend_pid(), pg_is_in_recovery(), current_setting('transaction_read_only'), "
+      "current_setting('default_transaction_read_only')");
+  int libpq_pid = PQbackendPID(s_->raw());
+  int server_pid = first[0][0].as<int>();
+  if (libpq_pid != server_pid) {
+    pooler_caveat_ =
+        "the connection goes through a connection pooler (libpq's backend pid " +
+        std::to_string(libpq_pid) + " is not the server's pg_backend_pid() " +
+        std::to_string(server_pid) +
+        ", as behind PgBouncer): session advisory locks are not reliable through a pooler "
+        "that hands each transaction to any server connection";
+  }
+  if (first[0][1].as<bool>()) {
+    read_only_reason_ = "the server is a standby in recovery (pg_is_in_recovery())";
+  } else if (first[0][3].as<std::string>() == "on") {
+    read_only_reason_ = "default_transaction_read_only is on for this session";
+  } else if (first[0][2].as<std::string>() == "on") {
+    read_only_reason_ = "transaction_read_only is on for this session";
+  }
+  SetUpSession(options);
+}
+
+void PostgresDriver::SetUpSession(const ConnectionOptions& options) {
+  bool pooled = !pooler_caveat_.empty();
+  std::string prologue;  // through a pooler: sent after every BEGIN
+  if (pooled) {
+    for (const auto& sql : options.init_sql) {
+      auto local = pg::AsSetLocal(sql);
+      prologue += (local ? local->sql : sql) + "; ";
+    }
+  }
+  if (!options.init_sql.empty() && !pooled) {
     try {
       for (const auto& sql : options.init_sql) s_->Exec(sql);
     } catch (const Error& e) {
@@ -378,7 +431,7 @@ PostgresDriver::PostgresDriver(const ConnectionOptions& options)
   // A backend whose client died mid-statement (kill -9 during a long
   // migration) notices it within a second and releases the lock, instead of
   // finishing the statement first.
-  if (PQserverVersion(s_->raw()) >= 140000)
+  if (PQserverVersion(s_->raw()) >= 140000 && !pooled)
     setup += "SET client_connection_check_interval = 1000; ";
   if (!options.schema.empty()) {
     // The schema goes first on the search path, so unqualified objects of the
@@ -388,14 +441,32 @@ PostgresDriver::PostgresDriver(const ConnectionOptions& options)
         "SELECT set_config('search_path', CASE WHEN current_setting('search_path') = '' "
         "THEN quote_ident(" +
         schema + ") ELSE quote_ident(" + schema +
-        ") || ', ' || current_setting('search_path') END, false); ";
+        ") || ', ' || current_setting('search_path') END, " + (pooled ? "true" : "false") + "); ";
+  }
+  if (pooled) {
+    // The setup itself runs in a transaction that begins with it.
+    prologue += setup;
+    setup.clear();
+    begin_sql_ = std::string(Session::kBegin) + prologue;
+    s_->pending = begin_sql_;
   }
   setup +=
       "SELECT current_user, current_database(), current_schema(), "
       "current_setting('search_path'), current_setting('role'), "
       "(SELECT reset_val FROM pg_catalog.pg_settings WHERE name = "
       "'standard_conforming_strings')";
-  pqxx::result r = s_->QueryText(setup);
+  pqxx::result r;
+  try {
+    r = s_->QueryText(setup);
+    if (pooled) s_->Exec("COMMIT");
+  } catch (const Error& e) {
+    if (!pooled || e.code() != ExitCode::kMigrationFailed) throw;
+    Rollback();
+    Error err(ExitCode::kUsage, "init_sql failed: " + std::string(e.what()), e.hint());
+    err.sqlstate = e.sqlstate;
+    err.detail = e.detail;
+    throw err;
+  }
   user_ = r[0][0].as<std::string>();
   database_ = r[0][1].as<std::string>();
   schema_ = options.schema;
@@ -502,7 +573,7 @@ std::string PostgresDriver::LockHolder() {
 
 void PostgresDriver::Begin() {
   if (in_transaction()) throw UsageError("internal error: a transaction was begun inside another");
-  s_->pending.insert(0, Session::kBegin);
+  s_->pending.insert(0, begin_sql_);
 }
 
 void PostgresDriver::Execute(const Statement& statement) {
@@ -510,20 +581,54 @@ void PostgresDriver::Execute(const Statement& statement) {
   // Cancelled on a signal in or out of a transaction: what a cancelled
   // statement leaves behind is for the caller to record (SPEC 8).
   pg::RunOptions options = s_->Run(/*cancel_on_interrupt=*/true);
-  // Only a lone pending BEGIN travels with a statement of the script: an
-  // error in a pending history row must not be blamed on the statement.
-  if (s_->pending == Session::kBegin && !statement.copy_data) {
-    s_->pending.clear();
-    options.prefix_length = Session::kBegin.size();
-    pg::RunSql(s_->raw(), std::string(Session::kBegin) + statement.sql, nullptr, options);
-    return;
+  const std::string* sql = &statement.sql;
+  std::optional<pg::LocalSet> local;
+  if (!pooler_caveat_.empty()) {
+    // Through a pooler a session SET would stay on the server connection for
+    // its next client, and be gone for our next transaction: inside ours it
+    // is made local to it. Outside a transaction nothing can keep it.
+    if (in_transaction()) {
+      local = pg::AsSetLocal(statement.sql);
+      if (local) sql = &local->sql;
+    } else if (pg::IsSessionSet(statement.sql)) {
+      spdlog::warn(
+          "the SET at line {} runs outside a transaction through a connection pooler: it "
+          "applies to whichever server connection runs it, not to the next statements",
+          statement.line);
+    }
   }
-  s_->Flush();
-  pg::RunSql(s_->raw(), statement.sql, statement.copy_data, options);
+  try {
+    // Only a lone pending BEGIN travels with a statement of the script: an
+    // error in a pending history row must not be blamed on the statement.
+    if (s_->pending == begin_sql_ && !statement.copy_data) {
+      s_->pending.clear();
+      options.prefix_length = begin_sql_.size();
+      pg::RunSql(s_->raw(), begin_sql_ + *sql, nullptr, options);
+      return;
+    }
+    s_->Flush();
+    pg::RunSql(s_->raw(), *sql, statement.copy_data, options);
+  } catch (Error& e) {
+    // Positions after the inserted " LOCAL" (on its line) move back to the script's text.
+    if (local && local->inserted > 0 && e.line >= 1) {
+      int at_line = 1;
+      size_t line_start = 0;
+      for (size_t i = 0; i < local->at; ++i) {
+        if (local->sql[i] == '\n') {
+          ++at_line;
+          line_start = i + 1;
+        }
+      }
+      int at_column = static_cast<int>(local->at - line_start) + 1;
+      if (e.line == at_line && e.column > at_column)
+        e.column = std::max(at_column, e.column - static_cast<int>(local->inserted));
+    }
+    throw;
+  }
 }
 
 void PostgresDriver::Commit() {
-  if (s_->pending == Session::kBegin) {  // nothing happened in this transaction
+  if (s_->pending == begin_sql_) {  // nothing happened in this transaction
     s_->pending.clear();
     return;
   }
@@ -644,8 +749,10 @@ std::vector<AppliedMigration> PostgresDriver::ReadHistory() {
 }
 
 std::string PostgresDriver::RestoreSessionSql() {
-  return "SELECT set_config('role', " + s_->conn.quote(role_) + ", false), " +
-         "set_config('search_path', " + s_->conn.quote(search_path_) + ", false); ";
+  // Through a pooler the session's settings are those of the transaction.
+  std::string local = pooler_caveat_.empty() ? "false" : "true";
+  return "SELECT set_config('role', " + s_->conn.quote(role_) + ", " + local + "), " +
+         "set_config('search_path', " + s_->conn.quote(search_path_) + ", " + local + "); ";
 }
 
 void PostgresDriver::InsertHistory(const AppliedMigration& given) {
