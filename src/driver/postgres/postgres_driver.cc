@@ -396,6 +396,11 @@ PostgresDriver::PostgresDriver(const ConnectionOptions& options)
         ", as behind PgBouncer): session advisory locks are not reliable through a pooler "
         "that hands each transaction to any server connection";
   }
+  // CockroachDB speaks PostgreSQL's protocol and announces itself with a
+  // crdb_version parameter; its pg_try_advisory_lock always answers true.
+  if (pooler_caveat_.empty() && PQparameterStatus(s_->raw(), "crdb_version") != nullptr) {
+    pooler_caveat_ = "the server is CockroachDB, whose advisory locks always succeed";
+  }
   if (first[0][1].as<bool>()) {
     read_only_reason_ = "the server is a standby in recovery (pg_is_in_recovery())";
   } else if (first[0][3].as<std::string>() == "on") {
