@@ -338,8 +338,8 @@ std::unique_ptr<LockGuard> TakeLease(const LeasePlan& plan, milliseconds lease,
       // Another flyrun wrote the row at the same moment: look again.
     }
     if (taken) {
-      ThrowIfInterrupted();
       auto guard = std::make_unique<LeaseGuard>(state, std::move(sql));
+      ThrowIfInterrupted();  // the guard gives the row back
       if (plan.install_fence) plan.install_fence(std::make_shared<Fence>(state));
       return guard;
     }
