@@ -152,6 +152,8 @@ struct LeaseState {
   /// Steady-clock nanoseconds of the last time the database answered the
   /// heartbeat (or the fence): a beat, or a lock wait behind our own fence.
   std::atomic<int64_t> progress_ns{0};
+  /// Steady-clock nanoseconds when the beat under way was sent; 0 = none.
+  std::atomic<int64_t> beat_since_ns{0};
   std::mutex mutex;
   std::condition_variable wake;
   bool stop = false;
@@ -170,8 +172,13 @@ struct LeaseState {
   }
   /// Lost when the heartbeat has not reached the database for half the lease:
   /// a waiter takes over only after a whole lease without a beat, on its clock.
+  /// A beat still waiting for the database is not counted: on Galera a
+  /// schema change blocks every commit of the cluster while it runs, the
+  /// heartbeat's included, and the waiters' reads wait for it too (see
+  /// TakeLease), so no one takes the lease over meanwhile. A beat that fails
+  /// or finds the row taken ends the wait.
   bool CheckLost() {
-    if (!lost && SinceProgress() >= lease / 2) {
+    if (!lost && beat_since_ns == 0 && SinceProgress() >= lease / 2) {
       Lose("no heartbeat reached the database for " +
            LockDurationText(std::chrono::duration_cast<milliseconds>(SinceProgress())));
     }
@@ -255,6 +262,11 @@ class LeaseGuard final : public LockGuard {
       lock.unlock();
       try {
         if (!connection_) connection_ = state_->plan.open();
+        state_->beat_since_ns = Clock::now().time_since_epoch().count();
+        struct InFlight {
+          std::atomic<int64_t>& since;
+          ~InFlight() { since = 0; }
+        } in_flight{state_->beat_since_ns};
         int64_t changed =
             connection_->Exec(BeatSql(state_->plan), {std::string(kRowName), state_->owner});
         if (changed == 1) {
@@ -292,7 +304,6 @@ std::optional<LeaseHolder> ReadLeaseHolder(LeaseSql& sql, const LeasePlan& plan)
 std::unique_ptr<LockGuard> TakeLease(const LeasePlan& plan, milliseconds lease,
                                      Clock::time_point deadline, milliseconds timeout) {
   std::unique_ptr<LeaseSql> sql = plan.open();
-  EnsureTable(*sql, plan);
   auto state = std::make_shared<LeaseState>();
   state->plan = plan;
   state->owner = RandomToken();
@@ -308,30 +319,45 @@ std::unique_ptr<LockGuard> TakeLease(const LeasePlan& plan, milliseconds lease,
   std::optional<Seen> seen;
   std::optional<LeaseHolder> current;
   bool announced = false;
+  bool table_seen = false;
   auto pause = std::clamp(lease / 10, milliseconds(20), milliseconds(250));
   for (;;) {
     ThrowIfInterrupted();
     bool taken = false;
     try {
-      taken =
-          sql->Exec(InsertSql(plan), {name, state->owner, holder, UtcNow(), lease.count()}) == 1;
-      if (!taken) {
-        std::string owner;
+      // Waiters only read while the row is held: on Galera every write,
+      // a no-op INSERT IGNORE and a CREATE TABLE IF NOT EXISTS included,
+      // can abort the holder's history transaction on another node.
+      std::string owner;
+      auto asked = Clock::now();
+      try {
         current = ParseHolder(sql->Query(SelectSql(plan), {name}), &owner);
-        auto now = Clock::now();
-        if (!current) {
-          continue;  // given back between the two statements: insert again
-        } else if (!seen || seen->owner != owner || seen->beats != current->beats) {
-          seen = Seen{owner, current->beats, now};
-        } else if (now - seen->at >= current->lease) {
-          taken = sql->Exec(TakeOverSql(plan), {state->owner, holder, UtcNow(), lease.count(), name,
-                                                owner, current->beats}) == 1;
-          if (taken) {
-            spdlog::warn(
-                "took over the migration lock on {} from {} (since {}): its heartbeat "
-                "had not moved for {}",
-                plan.place, current->holder, current->since, LockDurationText(current->lease));
-          }
+        table_seen = true;
+      } catch (const Error& e) {
+        if (table_seen || e.code() == ExitCode::kConnect) throw;
+        EnsureTable(*sql, plan);  // no lock table yet
+        table_seen = true;
+        continue;
+      }
+      auto now = Clock::now();
+      // A read that had to wait (on Galera, for a schema change that holds
+      // up every commit of the cluster, the holder's beats included) says
+      // nothing about the holder: the clock starts again after it.
+      bool waited =
+          now - asked > std::max(current ? current->lease / 4 : lease / 4, milliseconds(100));
+      if (!current) {
+        taken =
+            sql->Exec(InsertSql(plan), {name, state->owner, holder, UtcNow(), lease.count()}) == 1;
+      } else if (!seen || waited || seen->owner != owner || seen->beats != current->beats) {
+        seen = Seen{owner, current->beats, now};
+      } else if (now - seen->at >= current->lease) {
+        taken = sql->Exec(TakeOverSql(plan), {state->owner, holder, UtcNow(), lease.count(), name,
+                                              owner, current->beats}) == 1;
+        if (taken) {
+          spdlog::warn(
+              "took over the migration lock on {} from {} (since {}): its heartbeat "
+              "had not moved for {}",
+              plan.place, current->holder, current->since, LockDurationText(current->lease));
         }
       }
     } catch (const LeaseConflict&) {
