@@ -88,7 +88,7 @@ run_ctest "$root/build/dev" || failed=1
 
 if [ "${FLYRUN_SKIP_ASAN:-0}" != 1 ]; then
   log "unit tests under ASan + UBSan"
-  build_preset asan
+  build_preset asan --target flyrun_unit_tests
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_ctest "$root/build/asan" -L unit || failed=1
 fi

@@ -4,11 +4,13 @@ FLYRUN_ROOT=${FLYRUN_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 log() { printf '==> %s\n' "$*" >&2; }
 
 # Configures and builds a CMake preset (dev, release, asan) with both cores.
+# build_preset PRESET [--target T ...]: configures and builds (everything, or
+# the targets named).
 build_preset() {
   local preset=$1
   shift
-  cmake --preset "$preset" -S "$FLYRUN_ROOT" "$@" >/dev/null
-  cmake --build --preset "$preset" -j "$(nproc)"
+  cmake --preset "$preset" -S "$FLYRUN_ROOT" >/dev/null
+  cmake --build --preset "$preset" -j "$(nproc)" "$@"
 }
 
 # Prints a TCP port on 127.0.0.1 that nothing listens on now.
