@@ -36,14 +36,13 @@ void DropAll(MysqlSession& session, const std::string& drop, const std::string& 
 }  // namespace
 
 bool MysqlSchemaIsEmpty(MysqlSession& session, const std::string& database,
-                        const std::string& history_table) {
+                        const std::string& history_table, const std::string& lock_table) {
   if (database.empty()) return true;
   std::string db = SqlLiteral(database);
   // Triggers belong to tables, so counting tables covers them.
   auto n = session.Scalar(
       "SELECT (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + db +
-      " AND TABLE_NAME NOT IN (" + SqlLiteral(history_table) + ", " +
-      SqlLiteral(history_table + "_lock") + ")" +
+      " AND TABLE_NAME NOT IN (" + SqlLiteral(history_table) + ", " + SqlLiteral(lock_table) + ")" +
       ") + (SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = " + db +
       ") + (SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = " + db + ")");
   return !n || *n == "0";

@@ -10,7 +10,7 @@ namespace flyrun {
 /// than the table `history_table` and its lock table (also when the database
 /// does not exist).
 bool MysqlSchemaIsEmpty(MysqlSession& session, const std::string& database,
-                        const std::string& history_table);
+                        const std::string& history_table, const std::string& lock_table);
 
 /// Drops every event, trigger, procedure, function, view, table and sequence of
 /// `database` (the history table included) with foreign key checks off for the

@@ -412,7 +412,7 @@ class MysqlDriver : public Driver {
 
   bool SchemaIsEmpty() override {
     RestoreAutocommit();
-    return MysqlSchemaIsEmpty(*session_, database_, table_);
+    return MysqlSchemaIsEmpty(*session_, database_, table_, LeaseTableName(table_));
   }
 
   void Clean() override {

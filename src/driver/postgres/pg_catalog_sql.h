@@ -25,13 +25,13 @@ namespace flyrun::pg {
   ".typrelid) = 'c'))"                                     \
   " AND NOT EXISTS (SELECT 1 FROM pg_type a WHERE a.typarray = " alias ".oid) "
 
-/// One row, one boolean: the schema holds nothing but the table named $2 (the
-/// history table) and its lock table, named $2 followed by `_lock`.
+/// One row, one boolean: the schema holds nothing but the tables named $2 (the
+/// history table) and $3 (its lock table).
 inline constexpr const char* kSchemaIsEmptySql =
     "WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = $1) "
     "SELECT NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM ns)"
     "  AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c')"
-    "  AND NOT (c.relname::text IN ($2::text, $2::text || '_lock') AND c.relkind IN ('r', 'p'))"
+    "  AND NOT (c.relname IN ($2, $3) AND c.relkind IN ('r', 'p'))"
     "  AND" FLYRUN_PG_NOT_EXTENSION_MEMBER("pg_class", "c") ")"
     " AND NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = (SELECT oid FROM ns)"
     "  AND" FLYRUN_PG_NOT_EXTENSION_MEMBER("pg_proc", "p") ")"

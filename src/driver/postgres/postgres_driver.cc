@@ -807,7 +807,7 @@ void PostgresDriver::UpdateHistory(int installed_rank, const std::optional<std::
 }
 
 bool PostgresDriver::SchemaIsEmpty() {
-  return s_->Query(pg::kSchemaIsEmptySql, schema_, table_)[0][0].as<bool>();
+  return s_->Query(pg::kSchemaIsEmptySql, schema_, table_, LeaseTableName(table_))[0][0].as<bool>();
 }
 
 // Drops the schema's objects one by one rather than the schema itself: the
