@@ -125,7 +125,7 @@ std::string Describe(const LeaseHolder& h) {
 /// the catalog (PostgreSQL's unique violation on pg_type), so a failure is
 /// tried again a few times before it counts.
 void EnsureTable(LeaseSql& sql, const LeasePlan& plan) {
-  std::vector<std::string> statements = plan.prepare;
+  std::vector<std::string> statements = plan.prepare ? plan.prepare() : std::vector<std::string>();
   statements.push_back(CreateTableSql(plan));
   for (const std::string& statement : statements) {
     for (int attempt = 0;; ++attempt) {

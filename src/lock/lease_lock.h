@@ -50,9 +50,10 @@ struct LeasePlan {
   /// The lock table, schema-qualified and quoted: the history table's name
   /// with `_lock` appended (LeaseTableName), in the history table's schema.
   std::string table_sql;
-  /// Statements run before the table is used: creating the schema when it is
-  /// missing. The table itself is created by the lease lock.
-  std::vector<std::string> prepare;
+  /// Statements run before the lock table is created, when it is missing:
+  /// creating the schema when that is missing too. Asked only then, so that
+  /// taking the lock costs no catalog query once the table exists.
+  std::function<std::vector<std::string>()> prepare;
   /// For messages: "postgresql://db.example.com/app (schema public)".
   std::string place;
   /// Opens a new autocommit connection of the driver's (for the waiting, the

@@ -100,14 +100,16 @@ std::unique_ptr<LockGuard> TakeMigrationLock(LockPlan plan, milliseconds timeout
 }
 
 std::string DescribeLockHolder(LockPlan plan, LeaseSql& reader) {
-  std::string out;
-  try {
-    if (auto holder = ReadLeaseHolder(reader, plan.lease_plan)) {
-      out = "lease held by " + holder->holder + " since " + holder->since;
+  if (UsesLease(plan.mode, plan.caveat)) {
+    try {
+      if (auto holder = ReadLeaseHolder(reader, plan.lease_plan))
+        return "lease held by " + holder->holder + " since " + holder->since;
+    } catch (...) {
+      // No lock table yet: no one has held the lease.
     }
-  } catch (...) {
-    // No lock table: no lease holder to show.
+    return {};
   }
+  std::string out;
   for (auto& lock : plan.native) {
     std::string holder = lock->Holder();
     if (!holder.empty()) out += (out.empty() ? "" : "; ") + lock->name() + holder;

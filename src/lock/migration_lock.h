@@ -56,9 +56,10 @@ struct LockPlan {
 /// Error(kInterrupted) on a signal. The guard releases what was taken.
 std::unique_ptr<LockGuard> TakeMigrationLock(LockPlan plan, std::chrono::milliseconds timeout);
 
-/// Who holds the migration lock now, for `info`: the lease row's holder and
-/// the native locks' holders; "" when no one does. The lock table is read
-/// through `reader`, the driver's own connection. Never throws.
+/// Who holds the migration lock this plan takes, for `info`: the lease row's
+/// holder, or the native locks' holders; "" when no one does. The lock table
+/// is read through `reader`, the driver's own connection, and only when the
+/// plan takes the lease. Never throws.
 std::string DescribeLockHolder(LockPlan plan, LeaseSql& reader);
 
 /// Whether the plan's mode makes Lock() take the lease lock.

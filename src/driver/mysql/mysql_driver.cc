@@ -549,8 +549,11 @@ class MysqlDriver : public Driver {
     lease.dialect = Dialect::kMysql;
     std::string lock_table = QuoteIdent(LeaseTableName(table_));
     lease.table_sql = database_.empty() ? lock_table : QuoteIdent(database_) + "." + lock_table;
-    if (!database_.empty() && !in_database_)
-      lease.prepare.push_back("CREATE DATABASE IF NOT EXISTS " + QuoteIdent(database_));
+    if (!database_.empty() && !in_database_) {
+      lease.prepare = [create = "CREATE DATABASE IF NOT EXISTS " + QuoteIdent(database_)] {
+        return std::vector<std::string>{create};
+      };
+    }
     lease.place = target_.Describe() + " (" + history_table_sql() + ")";
     MysqlTarget target = target_;
     auto timeout = connect_timeout_;

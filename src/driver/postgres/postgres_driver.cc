@@ -536,8 +536,12 @@ LockPlan PostgresDriver::MakeLockPlan() {
   lease.dialect = Dialect::kPostgres;
   lease.table_sql =
       s_->conn.quote_name(schema_) + "." + s_->conn.quote_name(LeaseTableName(table_));
-  if (!SchemaExists())
-    lease.prepare.push_back("CREATE SCHEMA IF NOT EXISTS " + s_->conn.quote_name(schema_));
+  lease.prepare = [this] {
+    std::vector<std::string> statements;
+    if (!SchemaExists())
+      statements.push_back("CREATE SCHEMA IF NOT EXISTS " + s_->conn.quote_name(schema_));
+    return statements;
+  };
   lease.place = place;
   std::string conninfo = conninfo_;
   auto timeout = connect_timeout_;
